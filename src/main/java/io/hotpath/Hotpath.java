@@ -1,0 +1,126 @@
+package io.hotpath;
+
+import io.hotpath.article.ArticleRoutes;
+import io.hotpath.auth.Tokens;
+import io.hotpath.comment.CommentRoutes;
+import io.hotpath.config.Config;
+import io.hotpath.config.ConfigException;
+import io.hotpath.db.Database;
+import io.hotpath.db.Db;
+import io.hotpath.http.HttpApi;
+import io.hotpath.http.HttpVerticle;
+import io.hotpath.social.ProfileRoutes;
+import io.hotpath.tag.TagRoutes;
+import io.hotpath.user.PasswordHasher;
+import io.hotpath.user.UserRoutes;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.ext.web.Router;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: builds config, Vert.x, the database, services and routes with plain
+ * constructors, and starts one HTTP server per event loop. {@code main} and the tests both start
+ * the server through {@link #start(Config)}.
+ */
+public final class Hotpath implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Hotpath.class);
+
+  private final Vertx vertx;
+  private final Database database;
+  private final WorkerExecutor cpu;
+  private final int port;
+
+  private Hotpath(Vertx vertx, Database database, WorkerExecutor cpu, int port) {
+    this.vertx = vertx;
+    this.database = database;
+    this.cpu = cpu;
+    this.port = port;
+  }
+
+  public static void main(String[] args) {
+    Config config;
+    try {
+      config = Config.fromEnv(System.getenv());
+    } catch (ConfigException e) {
+      System.err.println("hotpath: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    var app = start(config);
+    Runtime.getRuntime().addShutdownHook(new Thread(app::close, "hotpath-shutdown"));
+  }
+
+  /** Starts a complete server (blocking until it listens); close it to stop everything it started. */
+  public static Hotpath start(Config config) {
+    config.describe().forEach((k, v) -> LOG.info("config {}={}", k, v));
+    Vertx vertx = Vertx.vertx(new VertxOptions()
+        .setEventLoopPoolSize(config.eventLoops())
+        .setMaxEventLoopExecuteTime(200)
+        .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS));
+    Database database = null;
+    try {
+      database = Database.open(config, vertx);
+      Db db = database.db();
+      String secret = config.jwtSecret().orElseGet(() -> {
+        LOG.warn("JWT_SECRET is not set: using a random secret, so tokens stop working when this process exits");
+        byte[] bytes = new byte[48];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getEncoder().encodeToString(bytes);
+      });
+      WorkerExecutor cpu = vertx.createSharedWorkerExecutor("hotpath-cpu", config.cpuWorkers());
+      var tokens = new Tokens(vertx, secret, config.jwtTtl());
+      var hasher = new PasswordHasher(cpu, config.bcryptCost());
+      List<Consumer<Router>> features = List.of(
+          new UserRoutes(db, hasher, tokens),
+          new ProfileRoutes(db),
+          new ArticleRoutes(db, config.maxPageSize(), config.maxOffset()),
+          new CommentRoutes(db, config.maxPageSize(), config.maxOffset()),
+          new TagRoutes(db));
+      var actualPort = new AtomicInteger();
+      vertx.deployVerticle(
+              () -> new HttpVerticle(() -> HttpApi.router(vertx, tokens, config.bodyLimitBytes(), features),
+                  config.host(), config.port(), actualPort),
+              new DeploymentOptions().setInstances(config.eventLoops()))
+          .await();
+      LOG.info("Hotpath listening on http://{}:{}/api", config.host(), actualPort.get());
+      return new Hotpath(vertx, database, cpu, actualPort.get());
+    } catch (RuntimeException e) {
+      if (database != null) {
+        database.close();
+      }
+      vertx.close().await();
+      throw e;
+    }
+  }
+
+  /** The port the server listens on. */
+  public int port() {
+    return port;
+  }
+
+  /** The database door, for tests that count statements. */
+  public Db db() {
+    return database.db();
+  }
+
+  @Override
+  public void close() {
+    try {
+      vertx.deploymentIDs().forEach(id -> vertx.undeploy(id).await());
+      cpu.close().await();
+    } finally {
+      database.close();
+      vertx.close().await();
+    }
+  }
+}

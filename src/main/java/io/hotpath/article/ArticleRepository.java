@@ -1,0 +1,145 @@
+package io.hotpath.article;
+
+import io.hotpath.db.Sql;
+import io.hotpath.kernel.Timestamps;
+import io.hotpath.social.ProfileView;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** Runs {@link ArticleQueries} and maps rows to views. */
+final class ArticleRepository {
+  private final Sql sql;
+
+  ArticleRepository(Sql sql) {
+    this.sql = sql;
+  }
+
+  Future<List<ArticleView>> page(ArticleFilter f, Long viewer, int limit, int offset) {
+    var st = ArticleQueries.page(f, viewer, limit, offset);
+    return sql.query(st.sql(), st.args()).map(ArticleRepository::views);
+  }
+
+  Future<Long> count(ArticleFilter f) {
+    var st = ArticleQueries.count(f);
+    return sql.query(st.sql(), st.args()).map(rs -> rs.iterator().next().getLong("n"));
+  }
+
+  Future<List<ArticleView>> feed(long viewer, int limit, int offset) {
+    return sql.query(ArticleQueries.FEED, Tuple.of(viewer, limit, offset)).map(ArticleRepository::views);
+  }
+
+  Future<Long> feedCount(long viewer) {
+    return sql.query(ArticleQueries.FEED_COUNT, Tuple.of(viewer)).map(rs -> rs.iterator().next().getLong("n"));
+  }
+
+  /** The article with this slug as {@code viewer} sees it, or null. */
+  Future<ArticleView> bySlug(Long viewer, String slug) {
+    return sql.query(ArticleQueries.BY_SLUG, Tuple.of(viewer, slug)).map(ArticleRepository::single);
+  }
+
+  Future<ArticleView> byId(Long viewer, long id) {
+    return sql.query(ArticleQueries.BY_ID, Tuple.of(viewer, id)).map(ArticleRepository::single);
+  }
+
+  /** Inserts the article unless the slug is taken; returns its id and creation time, or null. */
+  static Future<Created> insert(Sql tx, String slug, String title, String description, String body, long author) {
+    return tx.query(ArticleQueries.INSERT, Tuple.of(slug, title, description, body, author)).map(rs -> {
+      if (rs.size() == 0) {
+        return null;
+      }
+      Row r = rs.iterator().next();
+      return new Created(r.getLong("id"), r.getOffsetDateTime("created_at"));
+    });
+  }
+
+  /** Links the article to these tag names, creating tags that don't exist yet. */
+  static Future<Void> tag(Sql tx, long articleId, OffsetDateTime createdAt, List<String> tags) {
+    if (tags.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    String[] names = tags.toArray(String[]::new);
+    return tx.query(ArticleQueries.UPSERT_TAGS, Tuple.of(names))
+        .compose(v -> tx.query(ArticleQueries.LINK_TAGS, Tuple.of(articleId, createdAt, names)))
+        .mapEmpty();
+  }
+
+  static Future<Void> untag(Sql tx, long articleId) {
+    return tx.query(ArticleQueries.UNLINK_TAGS, Tuple.of(articleId)).mapEmpty();
+  }
+
+  /** Locks the article for update; null when absent. */
+  static Future<Locked> lock(Sql tx, String slug) {
+    return tx.query(ArticleQueries.LOCK, Tuple.of(slug)).map(rs -> {
+      if (rs.size() == 0) {
+        return null;
+      }
+      Row r = rs.iterator().next();
+      return new Locked(r.getLong("id"), r.getLong("author_id"), r.getString("slug"), r.getString("title"),
+          r.getOffsetDateTime("created_at"));
+    });
+  }
+
+  static Future<Boolean> slugTaken(Sql tx, String slug, long exceptId) {
+    return tx.query(ArticleQueries.SLUG_TAKEN, Tuple.of(slug, exceptId)).map(rs -> rs.iterator().next().getBoolean("taken"));
+  }
+
+  static Future<Void> update(Sql tx, long id, String slug, String title, String description, String body) {
+    return tx.query(ArticleQueries.UPDATE, Tuple.of(id, slug, title, description, body)).mapEmpty();
+  }
+
+  /** Deletes the article if {@code author} wrote it; true when deleted. */
+  Future<Boolean> deleteOwn(String slug, long author) {
+    return sql.query(ArticleQueries.DELETE_OWN, Tuple.of(slug, author)).map(rs -> rs.size() > 0);
+  }
+
+  /** The author's id of the article, or null when there is no such article. */
+  Future<Long> authorOf(String slug) {
+    return sql.query(ArticleQueries.AUTHOR_OF, Tuple.of(slug))
+        .map(rs -> rs.size() == 0 ? null : rs.iterator().next().getLong("author_id"));
+  }
+
+  Future<Void> favorite(long user, String slug) {
+    return sql.query(ArticleQueries.FAVORITE, Tuple.of(user, slug)).mapEmpty();
+  }
+
+  Future<Void> unfavorite(long user, String slug) {
+    return sql.query(ArticleQueries.UNFAVORITE, Tuple.of(user, slug)).mapEmpty();
+  }
+
+  private static ArticleView single(RowSet<Row> rs) {
+    return rs.size() == 0 ? null : view(rs.iterator().next());
+  }
+
+  private static List<ArticleView> views(RowSet<Row> rs) {
+    var out = new ArrayList<ArticleView>(rs.size());
+    for (Row r : rs) {
+      out.add(view(r));
+    }
+    return out;
+  }
+
+  private static ArticleView view(Row r) {
+    String[] tags = r.getArrayOfStrings("tag_list");
+    return new ArticleView(
+        r.getString("slug"),
+        r.getString("title"),
+        r.getString("description"),
+        r.getString("body"),
+        tags == null ? List.of() : Arrays.asList(tags),
+        Timestamps.format(r.getOffsetDateTime("created_at")),
+        Timestamps.format(r.getOffsetDateTime("updated_at")),
+        r.getBoolean("favorited"),
+        r.getInteger("favorites_count"),
+        new ProfileView(r.getString("username"), r.getString("bio"), r.getString("image"), r.getBoolean("following")));
+  }
+
+  record Created(long id, OffsetDateTime createdAt) {}
+
+  record Locked(long id, long authorId, String slug, String title, OffsetDateTime createdAt) {}
+}

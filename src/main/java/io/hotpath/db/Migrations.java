@@ -1,0 +1,25 @@
+package io.hotpath.db;
+
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies the Flyway migrations in {@code db/migration}: the schema's one source of truth, shared
+ * by the server, the tests and the data generator. Blocking (JDBC): call off the event loop.
+ */
+public final class Migrations {
+  private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
+
+  private Migrations() {}
+
+  /** Brings the database at {@code jdbcUrl} up to the newest schema version. */
+  public static void migrate(String jdbcUrl, String user, String password) {
+    var result = Flyway.configure()
+        .dataSource(jdbcUrl, user, password)
+        .locations("classpath:db/migration")
+        .load()
+        .migrate();
+    LOG.info("schema at version {} ({} migrations applied now)", result.targetSchemaVersion, result.migrationsExecuted);
+  }
+}

@@ -1,0 +1,44 @@
+package io.hotpath.http;
+
+import io.hotpath.auth.Tokens;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.CorsHandler;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Builds the router: request id, CORS, body limit, authentication, then each feature's routes
+ * (handed in by the composition root), and one failure handler for everything.
+ */
+public final class HttpApi {
+  private HttpApi() {}
+
+  /** A router with the common handlers and the given feature routes mounted under /api. */
+  public static Router router(Vertx vertx, Tokens tokens, long bodyLimit, List<Consumer<Router>> features) {
+    Router router = Router.router(vertx);
+    var failures = new Failures(bodyLimit);
+    router.route().handler(new RequestId());
+    router.route().handler(CorsHandler.create()
+        .addOrigin("*")
+        .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.OPTIONS))
+        .allowedHeaders(Set.of("Authorization", "Content-Type", "X-Requested-With", "X-Request-Id"))
+        .exposedHeaders(Set.of("X-Request-Id"))
+        .maxAgeSeconds(86400));
+    router.route("/api/*").method(HttpMethod.POST).method(HttpMethod.PUT)
+        .handler(BodyHandler.create(false).setBodyLimit(bodyLimit));
+    router.route("/api/*").handler(Viewer.authenticate(tokens));
+    for (var feature : features) {
+      feature.accept(router);
+    }
+    router.route().failureHandler(failures);
+    router.errorHandler(404, failures);
+    router.errorHandler(405, failures);
+    router.errorHandler(413, failures);
+    router.errorHandler(500, failures);
+    return router;
+  }
+}

@@ -1,0 +1,44 @@
+package io.hotpath.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * One HTTP server per event loop, all sharing the port (Vert.x balances connections between
+ * them). Port 0 is turned into Vert.x's "random but shared" port (-1) so all instances agree.
+ */
+public final class HttpVerticle extends VerticleBase {
+  private final Supplier<Router> routers;
+  private final String host;
+  private final int port;
+  private final AtomicInteger actualPort;
+  private HttpServer server;
+
+  public HttpVerticle(Supplier<Router> routers, String host, int port, AtomicInteger actualPort) {
+    this.routers = routers;
+    this.host = host;
+    this.port = port == 0 ? -1 : port;
+    this.actualPort = actualPort;
+  }
+
+  @Override
+  public Future<?> start() {
+    var options = new HttpServerOptions()
+        .setTcpNoDelay(true)
+        .setTcpFastOpen(true)
+        .setIdleTimeout(120)
+        .setDecompressionSupported(false);
+    server = vertx.createHttpServer(options).requestHandler(routers.get());
+    return server.listen(port, host).onSuccess(s -> actualPort.set(s.actualPort()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.shutdown();
+  }
+}

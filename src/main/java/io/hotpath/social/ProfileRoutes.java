@@ -1,0 +1,33 @@
+package io.hotpath.social;
+
+import io.hotpath.db.Sql;
+import io.hotpath.http.Json;
+import io.hotpath.http.Viewer;
+import io.vertx.core.Future;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** HTTP for profiles: get, follow, unfollow. */
+public final class ProfileRoutes implements Consumer<Router> {
+  private final ProfileService service;
+
+  public ProfileRoutes(Sql sql) {
+    this.service = new ProfileService(new SocialRepository(sql));
+  }
+
+  @Override
+  public void accept(Router router) {
+    router.get("/api/profiles/:username").handler(ctx ->
+        reply(ctx, service.get(Viewer.id(ctx), ctx.pathParam("username"))));
+    router.post("/api/profiles/:username/follow").handler(Viewer.required()).handler(ctx ->
+        reply(ctx, service.follow(Viewer.requireId(ctx), ctx.pathParam("username"))));
+    router.delete("/api/profiles/:username/follow").handler(Viewer.required()).handler(ctx ->
+        reply(ctx, service.unfollow(Viewer.requireId(ctx), ctx.pathParam("username"))));
+  }
+
+  private static void reply(RoutingContext ctx, Future<ProfileView> profile) {
+    profile.onSuccess(p -> Json.ok(ctx, Map.of("profile", p))).onFailure(ctx::fail);
+  }
+}
