@@ -28,7 +28,8 @@ public final class TestServer {
   final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   final String base;
 
-  private TestServer(Hotpath app) {
+  /** A client for {@code app} (tests that start their own server). */
+  TestServer(Hotpath app) {
     this.app = app;
     this.base = "http://127.0.0.1:" + app.port();
   }
