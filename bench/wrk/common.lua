@@ -1,13 +1,5 @@
 -- Shared by every scenario: prints one machine-readable result line after wrk's own report.
--- Requests are counted as failed when the status is not the one the scenario expects (2xx).
-local errors = 0
-
-function response(status, headers, body)
-  if status < 200 or status >= 300 then
-    errors = errors + 1
-  end
-end
-
+-- non2xx counts responses with a status of 400 or more (wrk's own status error count).
 function summary(name)
   return function(s, latency, requests)
     local secs = s.duration / 1e6
