@@ -3,12 +3,19 @@ package io.hotpath;
 import io.hotpath.article.ArticleRoutes;
 import io.hotpath.auth.Tokens;
 import io.hotpath.comment.CommentRoutes;
+import io.hotpath.cache.CacheSettings;
+import io.hotpath.cache.Caches;
 import io.hotpath.config.Config;
 import io.hotpath.config.ConfigException;
 import io.hotpath.db.Database;
 import io.hotpath.db.Db;
 import io.hotpath.http.HttpApi;
 import io.hotpath.http.HttpVerticle;
+import io.hotpath.http.Json;
+import io.hotpath.ops.MetricsRoutes;
+import io.hotpath.social.Profiles;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.hotpath.social.ProfileRoutes;
 import io.hotpath.tag.TagRoutes;
 import io.hotpath.user.PasswordHasher;
@@ -38,12 +45,14 @@ public final class Hotpath implements AutoCloseable {
   private final Vertx vertx;
   private final Database database;
   private final WorkerExecutor cpu;
+  private final Caches caches;
   private final int port;
 
-  private Hotpath(Vertx vertx, Database database, WorkerExecutor cpu, int port) {
+  private Hotpath(Vertx vertx, Database database, WorkerExecutor cpu, Caches caches, int port) {
     this.vertx = vertx;
     this.database = database;
     this.cpu = cpu;
+    this.caches = caches;
     this.port = port;
   }
 
@@ -68,6 +77,7 @@ public final class Hotpath implements AutoCloseable {
         .setMaxEventLoopExecuteTime(200)
         .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS));
     Database database = null;
+    Caches caches = null;
     try {
       database = Database.open(config, vertx);
       Db db = database.db();
@@ -80,12 +90,22 @@ public final class Hotpath implements AutoCloseable {
       WorkerExecutor cpu = vertx.createSharedWorkerExecutor("hotpath-cpu", config.cpuWorkers());
       var tokens = new Tokens(vertx, secret, config.jwtTtl());
       var hasher = new PasswordHasher(cpu, config.bcryptCost());
+      var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      var cacheSettings = new CacheSettings(config.cacheL1MaxEntries(), config.cacheL1Ttl(), config.cacheTtl(),
+          config.cacheNegativeTtl());
+      if (config.cacheEnabled()) {
+        caches = new Caches(vertx, Json.MAPPER, registry, config.redisUrl().orElse(null), config.redisTimeout(),
+            System::nanoTime);
+      }
+      var profiles = caches == null ? null : new Profiles(caches, db, cacheSettings);
+      var tags = new TagRoutes(db, caches, cacheSettings);
       List<Consumer<Router>> features = List.of(
-          new UserRoutes(db, hasher, tokens),
-          new ProfileRoutes(db),
-          new ArticleRoutes(db, config.maxPageSize(), config.maxOffset()),
+          new UserRoutes(db, hasher, tokens, profiles),
+          new ProfileRoutes(db, profiles),
+          new ArticleRoutes(db, config.maxPageSize(), config.maxOffset(), caches, cacheSettings, profiles, tags.cache()),
           new CommentRoutes(db, config.maxPageSize(), config.maxOffset()),
-          new TagRoutes(db));
+          tags,
+          new MetricsRoutes(registry));
       var actualPort = new AtomicInteger();
       vertx.deployVerticle(
               () -> new HttpVerticle(() -> HttpApi.router(vertx, tokens, config.bodyLimitBytes(), features),
@@ -93,8 +113,11 @@ public final class Hotpath implements AutoCloseable {
               new DeploymentOptions().setInstances(config.eventLoops()))
           .await();
       LOG.info("Hotpath listening on http://{}:{}/api", config.host(), actualPort.get());
-      return new Hotpath(vertx, database, cpu, actualPort.get());
+      return new Hotpath(vertx, database, cpu, caches, actualPort.get());
     } catch (RuntimeException e) {
+      if (caches != null) {
+        caches.close();
+      }
       if (database != null) {
         database.close();
       }
@@ -113,11 +136,19 @@ public final class Hotpath implements AutoCloseable {
     return database.db();
   }
 
+  /** The caches, or null when CACHE=off (tests read load counts). */
+  public Caches caches() {
+    return caches;
+  }
+
   @Override
   public void close() {
     try {
       vertx.deploymentIDs().forEach(id -> vertx.undeploy(id).await());
       cpu.close().await();
+      if (caches != null) {
+        caches.close();
+      }
     } finally {
       database.close();
       vertx.close().await();

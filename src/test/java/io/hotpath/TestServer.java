@@ -53,6 +53,7 @@ public final class TestServer {
       var env = new HashMap<>(System.getenv());
       env.put("PORT", "0");
       env.put("BCRYPT_COST", "4");
+      env.put("RATE_LIMIT", "off");
       env.put("DATA_DIR", Files.createTempDirectory("hotpath-test").toString());
       env.putAll(overrides);
       return Config.fromEnv(env);

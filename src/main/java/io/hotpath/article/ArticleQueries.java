@@ -82,11 +82,53 @@ final class ArticleQueries {
       WHERE id = $1""";
   static final String DELETE_OWN = "DELETE FROM articles WHERE slug = $1 AND author_id = $2 RETURNING id";
   static final String AUTHOR_OF = "SELECT author_id FROM articles WHERE slug = $1";
+  /** $1 user, $2 slug; returns the article's id (no row: no such article). Idempotent. */
   static final String FAVORITE = """
-      INSERT INTO favorites (user_id, article_id) SELECT $1, id FROM articles WHERE slug = $2
-      ON CONFLICT DO NOTHING""";
+      WITH a AS (SELECT id FROM articles WHERE slug = $2),
+           ins AS (INSERT INTO favorites (user_id, article_id) SELECT $1, id FROM a ON CONFLICT DO NOTHING)
+      SELECT id FROM a""";
+  /** $1 user, $2 slug; returns the article's id (no row: no such article). Idempotent. */
   static final String UNFAVORITE = """
-      DELETE FROM favorites WHERE user_id = $1 AND article_id = (SELECT id FROM articles WHERE slug = $2)""";
+      WITH a AS (SELECT id FROM articles WHERE slug = $2),
+           del AS (DELETE FROM favorites f USING a WHERE f.user_id = $1 AND f.article_id = a.id)
+      SELECT id FROM a""";
+
+  /** Cache loader: stored fields and tags of a batch of articles. */
+  static final String CORES_BY_IDS = """
+      SELECT a.id, a.slug, a.title, a.description, a.body, a.created_at, a.updated_at, a.favorites_count, a.author_id,
+             ARRAY(SELECT t.name FROM article_tags x JOIN tags t ON t.id = x.tag_id
+                   WHERE x.article_id = a.id ORDER BY t.name) AS tag_list
+      FROM articles a WHERE a.id = ANY($1::bigint[])""";
+  /** Cache loader: ids of a batch of slugs. */
+  static final String IDS_BY_SLUGS = "SELECT id, slug FROM articles WHERE slug = ANY($1::text[])";
+  /** Cache loader: each user's favorited article ids (capped; beyond the cap flags may read false). */
+  static final String FAVORITES_OF = """
+      SELECT u AS user_id,
+             ARRAY(SELECT article_id FROM favorites WHERE user_id = u ORDER BY article_id LIMIT 50000) AS ids
+      FROM unnest($1::bigint[]) AS u""";
+  /** $1 follower, $2 limit, $3 offset: the feed page's ids only (views come from the cache). */
+  static final String FEED_IDS = """
+      SELECT fa.id FROM follows fo
+      CROSS JOIN LATERAL (
+          SELECT a2.id, a2.created_at FROM articles a2
+          WHERE a2.author_id = fo.followee_id
+          ORDER BY a2.created_at DESC, a2.id DESC
+          LIMIT ($2::int + $3::int)) fa
+      WHERE fo.follower_id = $1
+      ORDER BY fa.created_at DESC, fa.id DESC
+      LIMIT $2::int OFFSET $3::int""";
+
+  /** The ids of one page of the filtered list, newest first (views come from the cache). */
+  static Statement pageIds(ArticleFilter f, int limit, int offset) {
+    var args = Tuple.tuple();
+    var where = conditions(f, args);
+    String idColumn = f.tag() != null ? "x.article_id" : "a.id";
+    String order = f.tag() != null ? "x.created_at DESC, x.article_id DESC" : "a.created_at DESC, a.id DESC";
+    int n = args.size();
+    args.addInteger(limit).addInteger(offset);
+    return new Statement("SELECT " + idColumn + " AS id FROM " + from(f) + where
+        + " ORDER BY " + order + " LIMIT $" + (n + 1) + "::int OFFSET $" + (n + 2) + "::int", args);
+  }
 
   /** A statement and its arguments. */
   record Statement(String sql, Tuple args) {}

@@ -30,6 +30,23 @@ final class ArticleRepository {
     return sql.query(st.sql(), st.args()).map(rs -> rs.iterator().next().getLong("n"));
   }
 
+  Future<List<Long>> pageIds(ArticleFilter f, int limit, int offset) {
+    var st = ArticleQueries.pageIds(f, limit, offset);
+    return sql.query(st.sql(), st.args()).map(ArticleRepository::ids);
+  }
+
+  Future<List<Long>> feedIds(long viewer, int limit, int offset) {
+    return sql.query(ArticleQueries.FEED_IDS, Tuple.of(viewer, limit, offset)).map(ArticleRepository::ids);
+  }
+
+  private static List<Long> ids(RowSet<Row> rs) {
+    var out = new ArrayList<Long>(rs.size());
+    for (Row r : rs) {
+      out.add(r.getLong("id"));
+    }
+    return out;
+  }
+
   Future<List<ArticleView>> feed(long viewer, int limit, int offset) {
     return sql.query(ArticleQueries.FEED, Tuple.of(viewer, limit, offset)).map(ArticleRepository::views);
   }
@@ -54,7 +71,7 @@ final class ArticleRepository {
         return null;
       }
       Row r = rs.iterator().next();
-      return new Created(r.getLong("id"), r.getOffsetDateTime("created_at"));
+      return new Created(r.getLong("id"), slug, r.getOffsetDateTime("created_at"));
     });
   }
 
@@ -93,9 +110,10 @@ final class ArticleRepository {
     return tx.query(ArticleQueries.UPDATE, Tuple.of(id, slug, title, description, body)).mapEmpty();
   }
 
-  /** Deletes the article if {@code author} wrote it; true when deleted. */
-  Future<Boolean> deleteOwn(String slug, long author) {
-    return sql.query(ArticleQueries.DELETE_OWN, Tuple.of(slug, author)).map(rs -> rs.size() > 0);
+  /** Deletes the article if {@code author} wrote it; its id when deleted, else null. */
+  Future<Long> deleteOwn(String slug, long author) {
+    return sql.query(ArticleQueries.DELETE_OWN, Tuple.of(slug, author))
+        .map(rs -> rs.size() == 0 ? null : rs.iterator().next().getLong("id"));
   }
 
   /** The author's id of the article, or null when there is no such article. */
@@ -104,12 +122,18 @@ final class ArticleRepository {
         .map(rs -> rs.size() == 0 ? null : rs.iterator().next().getLong("author_id"));
   }
 
-  Future<Void> favorite(long user, String slug) {
-    return sql.query(ArticleQueries.FAVORITE, Tuple.of(user, slug)).mapEmpty();
+  /** Favorites the article; its id, or null when there is no such article. */
+  Future<Long> favorite(long user, String slug) {
+    return sql.query(ArticleQueries.FAVORITE, Tuple.of(user, slug)).map(ArticleRepository::idOrNull);
   }
 
-  Future<Void> unfavorite(long user, String slug) {
-    return sql.query(ArticleQueries.UNFAVORITE, Tuple.of(user, slug)).mapEmpty();
+  /** Unfavorites the article; its id, or null when there is no such article. */
+  Future<Long> unfavorite(long user, String slug) {
+    return sql.query(ArticleQueries.UNFAVORITE, Tuple.of(user, slug)).map(ArticleRepository::idOrNull);
+  }
+
+  private static Long idOrNull(RowSet<Row> rs) {
+    return rs.size() == 0 ? null : rs.iterator().next().getLong("id");
   }
 
   private static ArticleView single(RowSet<Row> rs) {
@@ -139,7 +163,7 @@ final class ArticleRepository {
         new ProfileView(r.getString("username"), r.getString("bio"), r.getString("image"), r.getBoolean("following")));
   }
 
-  record Created(long id, OffsetDateTime createdAt) {}
+  record Created(long id, String slug, OffsetDateTime createdAt) {}
 
   record Locked(long id, long authorId, String slug, String title, OffsetDateTime createdAt) {}
 }

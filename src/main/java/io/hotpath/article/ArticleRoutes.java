@@ -20,8 +20,14 @@ public final class ArticleRoutes implements Consumer<Router> {
   private final int maxLimit;
   private final int maxOffset;
 
-  public ArticleRoutes(Db db, int maxLimit, int maxOffset) {
-    this.service = new ArticleService(db);
+  /**
+   * Routes over {@code db}; with {@code caches} (and the shared {@code profiles} and
+   * {@code popularTags} caches) reads go through the two-level cache.
+   */
+  public ArticleRoutes(Db db, int maxLimit, int maxOffset, io.hotpath.cache.Caches caches,
+      io.hotpath.cache.CacheSettings settings, io.hotpath.social.Profiles profiles,
+      io.hotpath.cache.TwoLevelCache<?> popularTags) {
+    this.service = new ArticleService(db, caches == null ? null : new ArticleCache(caches, db, settings, profiles, popularTags));
     this.maxLimit = maxLimit;
     this.maxOffset = maxOffset;
   }

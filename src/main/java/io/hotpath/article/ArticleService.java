@@ -19,10 +19,13 @@ final class ArticleService {
 
   private final Db db;
   private final ArticleRepository repo;
+  private final ArticleCache cache;
 
-  ArticleService(Db db) {
+  /** Reads through {@code cache} when given; without it, each read is one SQL statement with views built in SQL. */
+  ArticleService(Db db, ArticleCache cache) {
     this.db = db;
     this.repo = new ArticleRepository(db);
+    this.cache = cache;
   }
 
   /** A page of articles matching the filter and the total count, fetched in parallel. */
@@ -30,21 +33,29 @@ final class ArticleService {
     if (limit == 0) {
       return repo.count(filter).map(n -> new ArticleList(List.of(), n));
     }
-    var page = repo.page(filter, viewer, limit, offset);
+    var page = cache == null ? repo.page(filter, viewer, limit, offset)
+        : repo.pageIds(filter, limit, offset).compose(ids -> cache.views(viewer, ids, false));
     var count = repo.count(filter);
     return Future.all(page, count).map(v -> new ArticleList(page.result(), count.result()));
   }
 
   /** Newest articles by the authors {@code viewer} follows, and their total. */
   Future<ArticleList> feed(long viewer, int limit, int offset) {
-    var page = limit == 0 ? Future.succeededFuture(List.<ArticleView>of()) : repo.feed(viewer, limit, offset);
+    var page = limit == 0 ? Future.succeededFuture(List.<ArticleView>of())
+        : cache == null ? repo.feed(viewer, limit, offset)
+        : repo.feedIds(viewer, limit, offset).compose(ids -> cache.views(viewer, ids, false));
     var count = repo.feedCount(viewer);
     return Future.all(page, count).map(v -> new ArticleList(page.result(), count.result()));
   }
 
   /** The article as {@code viewer} sees it; 404 when absent. */
   Future<ArticleView> get(Long viewer, String slug) {
-    return repo.bySlug(viewer, slug).compose(a -> found(a, slug));
+    if (cache == null) {
+      return repo.bySlug(viewer, slug).compose(a -> found(a, slug));
+    }
+    return cache.idOf(slug).compose(id -> id.isEmpty() ? Future.succeededFuture((ArticleView) null)
+        : cache.views(viewer, List.of(id.get()), true).map(l -> l.isEmpty() ? null : l.get(0)))
+        .compose(a -> found(a, slug));
   }
 
   /** Creates an article (a distinct slug even for a repeated title) in one transaction. */
@@ -52,8 +63,9 @@ final class ArticleService {
     var tagNames = normalise(tags);
     String base = Slugs.of(title);
     return db.inTransaction(tx -> insertWithFreeSlug(tx, base, 0, title, description, body, author)
-            .compose(c -> ArticleRepository.tag(tx, c.id(), c.createdAt(), tagNames).map(c.id())))
-        .compose(id -> repo.byId(author, id));
+            .compose(c -> ArticleRepository.tag(tx, c.id(), c.createdAt(), tagNames).map(c)))
+        .compose(c -> (cache == null ? Future.<Void>succeededFuture() : cache.invalidateNew(c.slug(), !tagNames.isEmpty()))
+            .compose(v -> repo.byId(author, c.id())));
   }
 
   /** Updates the author's article; a new title gives a new slug; tags are replaced when sent. */
@@ -72,14 +84,16 @@ final class ArticleService {
       return newSlug.compose(s -> ArticleRepository.update(tx, a.id(), s, title, description, body)
           .compose(v -> tags.isEmpty() ? Future.succeededFuture()
               : ArticleRepository.untag(tx, a.id()).compose(x -> ArticleRepository.tag(tx, a.id(), a.createdAt(), normalise(tags.get()))))
-          .map(a.id()));
-    })).compose(id -> repo.byId(user, id));
+          .map(new Updated(a.id(), a.slug(), s)));
+    })).compose(u -> (cache == null ? Future.<Void>succeededFuture()
+            : cache.invalidateArticle(u.id(), List.of(u.oldSlug(), u.newSlug()), tags.isPresent()))
+        .compose(v -> repo.byId(user, u.id())));
   }
 
   /** Deletes the author's article; 404 when absent, 403 when someone else's. */
   Future<Void> delete(long user, String slug) {
-    return repo.deleteOwn(slug, user).compose(deleted -> deleted
-        ? Future.succeededFuture()
+    return repo.deleteOwn(slug, user).compose(deleted -> deleted != null
+        ? (cache == null ? Future.<Void>succeededFuture() : cache.invalidateArticle(deleted, List.of(slug), true))
         : repo.authorOf(slug).compose(author -> Future.failedFuture(author == null
             ? new ApiException.NotFound("article", slug)
             : new ApiException.Forbidden("article"))));
@@ -87,13 +101,22 @@ final class ArticleService {
 
   /** Marks the article as a favorite of {@code user} (idempotent). */
   Future<ArticleView> favorite(long user, String slug) {
-    return repo.favorite(user, slug).compose(v -> get(user, slug));
+    return repo.favorite(user, slug).compose(id -> afterFavorite(user, slug, id));
   }
 
   /** Removes the article from {@code user}'s favorites (idempotent). */
   Future<ArticleView> unfavorite(long user, String slug) {
-    return repo.unfavorite(user, slug).compose(v -> get(user, slug));
+    return repo.unfavorite(user, slug).compose(id -> afterFavorite(user, slug, id));
   }
+
+  private Future<ArticleView> afterFavorite(long user, String slug, Long id) {
+    if (id == null) {
+      return Future.failedFuture(new ApiException.NotFound("article", slug));
+    }
+    return (cache == null ? Future.<Void>succeededFuture() : cache.invalidateFavorite(user, id)).compose(v -> get(user, slug));
+  }
+
+  private record Updated(long id, String oldSlug, String newSlug) {}
 
   private Future<ArticleRepository.Created> insertWithFreeSlug(Sql tx, String base, int attempt,
       String title, String description, String body, long author) {

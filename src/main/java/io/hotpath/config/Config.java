@@ -30,7 +30,14 @@ public record Config(
     int maxOffset,
     int eventLoops,
     int cpuWorkers,
-    boolean embeddedSynchronousCommit) {
+    boolean embeddedSynchronousCommit,
+    boolean cacheEnabled,
+    Optional<String> redisUrl,
+    Duration redisTimeout,
+    long cacheL1MaxEntries,
+    Duration cacheL1Ttl,
+    Duration cacheTtl,
+    Duration cacheNegativeTtl) {
 
   /** Reads and validates the configuration from the given environment. */
   public static Config fromEnv(Map<String, String> env) {
@@ -53,21 +60,14 @@ public record Config(
         e.integer("PAGE_MAX_OFFSET", 10_000, 0, 10_000_000),
         e.integer("EVENT_LOOPS", cores, 1, 256),
         e.integer("CPU_WORKERS", cores, 1, 256),
-        e.bool("EMBEDDED_SYNCHRONOUS_COMMIT", true));
-  }
-
-  /** Returns a copy listening on another port (tests use 0 for a free port). */
-  public Config withPort(int newPort) {
-    return new Config(host, newPort, databaseUrl, dataDir, dbPoolSize, dbPipeliningLimit,
-        dbMaxWaitQueue, dbConnectTimeout, jwtSecret, jwtTtl, bcryptCost, bodyLimitBytes,
-        maxPageSize, maxOffset, eventLoops, cpuWorkers, embeddedSynchronousCommit);
-  }
-
-  /** Returns a copy that uses the given database URL instead of the embedded server. */
-  public Config withDatabaseUrl(String url) {
-    return new Config(host, port, Optional.of(validDatabaseUrl(url)), dataDir, dbPoolSize,
-        dbPipeliningLimit, dbMaxWaitQueue, dbConnectTimeout, jwtSecret, jwtTtl, bcryptCost,
-        bodyLimitBytes, maxPageSize, maxOffset, eventLoops, cpuWorkers, embeddedSynchronousCommit);
+        e.bool("EMBEDDED_SYNCHRONOUS_COMMIT", true),
+        e.bool("CACHE", true),
+        e.optional("REDIS_URL").map(Config::validRedisUrl),
+        Duration.ofMillis(e.integer("REDIS_TIMEOUT_MS", 100, 1, 60_000)),
+        e.integer("CACHE_L1_MAX_ENTRIES", 100_000, 0, 100_000_000),
+        Duration.ofSeconds(e.integer("CACHE_L1_TTL_SECONDS", 60, 1, 86_400)),
+        Duration.ofSeconds(e.integer("CACHE_TTL_SECONDS", 600, 1, 7 * 86_400)),
+        Duration.ofSeconds(e.integer("CACHE_NEGATIVE_TTL_SECONDS", 5, 1, 3_600)));
   }
 
   /** The effective settings as key/value pairs, secrets masked, in a stable order. */
@@ -88,6 +88,13 @@ public record Config(
     m.put("PAGE_MAX_OFFSET", Integer.toString(maxOffset));
     m.put("EVENT_LOOPS", Integer.toString(eventLoops));
     m.put("CPU_WORKERS", Integer.toString(cpuWorkers));
+    m.put("CACHE", cacheEnabled ? "on" : "off");
+    m.put("REDIS_URL", redisUrl.map(Config::maskUrl).orElse("<none: single node, L1 only>"));
+    m.put("REDIS_TIMEOUT_MS", Long.toString(redisTimeout.toMillis()));
+    m.put("CACHE_L1_MAX_ENTRIES", Long.toString(cacheL1MaxEntries));
+    m.put("CACHE_L1_TTL_SECONDS", Long.toString(cacheL1Ttl.toSeconds()));
+    m.put("CACHE_TTL_SECONDS", Long.toString(cacheTtl.toSeconds()));
+    m.put("CACHE_NEGATIVE_TTL_SECONDS", Long.toString(cacheNegativeTtl.toSeconds()));
     return m;
   }
 
@@ -98,6 +105,13 @@ public record Config(
   private static String validDatabaseUrl(String url) {
     if (!url.matches("^postgres(ql)?://.+")) {
       throw new ConfigException("DATABASE_URL", maskUrl(url), "expected postgresql://user:password@host:port/database");
+    }
+    return url;
+  }
+
+  private static String validRedisUrl(String url) {
+    if (!url.matches("^rediss?://.+")) {
+      throw new ConfigException("REDIS_URL", maskUrl(url), "expected redis://[:password@]host:port[/db]");
     }
     return url;
   }

@@ -13,8 +13,9 @@ import java.util.function.Consumer;
 public final class ProfileRoutes implements Consumer<Router> {
   private final ProfileService service;
 
-  public ProfileRoutes(Sql sql) {
-    this.service = new ProfileService(new SocialRepository(sql));
+  /** Routes over {@code sql}; {@code profiles} null means no caching. */
+  public ProfileRoutes(Sql sql, Profiles profiles) {
+    this.service = new ProfileService(new SocialRepository(sql), profiles);
   }
 
   @Override

@@ -16,6 +16,14 @@ final class SocialRepository {
   static final String FOLLOW = "INSERT INTO follows (follower_id, followee_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
   static final String UNFOLLOW = "DELETE FROM follows WHERE follower_id = $1 AND followee_id = $2";
 
+  static final String PROFILES_BY_IDS = "SELECT id, username, bio, image FROM users WHERE id = ANY($1::bigint[])";
+  static final String IDS_BY_USERNAMES = "SELECT id, username FROM users WHERE username = ANY($1::text[])";
+  /** Each user's followees, at most 50,000 (a cap, not a page: beyond it flags may read false). */
+  static final String FOLLOWEES_OF = """
+      SELECT u AS follower_id,
+             ARRAY(SELECT followee_id FROM follows WHERE follower_id = u ORDER BY followee_id LIMIT 50000) AS ids
+      FROM unnest($1::bigint[]) AS u""";
+
   private final Sql sql;
 
   SocialRepository(Sql sql) {
@@ -34,6 +42,41 @@ final class SocialRepository {
 
   Future<Void> unfollow(long follower, long followee) {
     return sql.query(UNFOLLOW, Tuple.of(follower, followee)).mapEmpty();
+  }
+
+  Future<java.util.Map<Long, ProfileCore>> profilesByIds(long[] ids) {
+    return sql.query(PROFILES_BY_IDS, Tuple.of(box(ids))).map(rs -> {
+      var out = new java.util.HashMap<Long, ProfileCore>();
+      for (Row r : rs) {
+        out.put(r.getLong("id"), new ProfileCore(r.getLong("id"), r.getString("username"), r.getString("bio"), r.getString("image")));
+      }
+      return out;
+    });
+  }
+
+  Future<java.util.Map<String, Long>> idsByUsernames(java.util.Set<String> names) {
+    return sql.query(IDS_BY_USERNAMES, Tuple.of((Object) names.toArray(String[]::new))).map(rs -> {
+      var out = new java.util.HashMap<String, Long>();
+      for (Row r : rs) {
+        out.put(r.getString("username"), r.getLong("id"));
+      }
+      return out;
+    });
+  }
+
+  Future<java.util.Map<Long, long[]>> followeesOf(long[] ids) {
+    return sql.query(FOLLOWEES_OF, Tuple.of(box(ids))).map(rs -> {
+      var out = new java.util.HashMap<Long, long[]>();
+      for (Row r : rs) {
+        Long[] f = r.getArrayOfLongs("ids");
+        out.put(r.getLong("follower_id"), java.util.Arrays.stream(f).mapToLong(Long::longValue).toArray());
+      }
+      return out;
+    });
+  }
+
+  static Long[] box(long[] ids) {
+    return java.util.Arrays.stream(ids).boxed().toArray(Long[]::new);
   }
 
   private static Profile profile(Row r) {

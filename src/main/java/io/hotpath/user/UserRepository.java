@@ -14,15 +14,17 @@ final class UserRepository {
       SELECT id, username, email, bio, image, password_hash FROM users WHERE lower(email) = lower($1)""";
   static final String BY_ID = """
       SELECT id, username, email, bio, image, password_hash FROM users WHERE id = $1""";
+  /** Returns the new row and the username before the update (caches keyed by it must go). */
   static final String UPDATE = """
-      UPDATE users SET username = coalesce($2, username),
-                       email = coalesce($3, email),
-                       password_hash = coalesce($4, password_hash),
-                       bio = CASE WHEN $5 THEN $6 ELSE bio END,
-                       image = CASE WHEN $7 THEN $8 ELSE image END,
-                       updated_at = now()
-      WHERE id = $1
-      RETURNING id, username, email, bio, image, password_hash""";
+      UPDATE users u SET username = coalesce($2, u.username),
+                         email = coalesce($3, u.email),
+                         password_hash = coalesce($4, u.password_hash),
+                         bio = CASE WHEN $5 THEN $6 ELSE u.bio END,
+                         image = CASE WHEN $7 THEN $8 ELSE u.image END,
+                         updated_at = now()
+      FROM (SELECT id, username FROM users WHERE id = $1 FOR UPDATE) old
+      WHERE u.id = old.id
+      RETURNING u.id, u.username, u.email, u.bio, u.image, u.password_hash, old.username AS old_username""";
 
   private final Sql sql;
 
@@ -42,7 +44,8 @@ final class UserRepository {
     return sql.query(BY_ID, Tuple.of(id)).map(rs -> rs.size() == 0 ? null : row(rs.iterator().next()));
   }
 
-  Future<UserRow> update(long id, UserChanges c) {
+  /** The updated row and the previous username, or null when there is no such user. */
+  Future<Updated> update(long id, UserChanges c) {
     var args = Tuple.tuple()
         .addLong(id)
         .addString(c.username())
@@ -52,8 +55,16 @@ final class UserRepository {
         .addString(c.bio().value())
         .addBoolean(c.image().present())
         .addString(c.image().value());
-    return sql.query(UPDATE, args).map(rs -> rs.size() == 0 ? null : row(rs.iterator().next()));
+    return sql.query(UPDATE, args).map(rs -> {
+      if (rs.size() == 0) {
+        return null;
+      }
+      Row r = rs.iterator().next();
+      return new Updated(row(r), r.getString("old_username"));
+    });
   }
+
+  record Updated(UserRow row, String oldUsername) {}
 
   private static UserRow row(Row r) {
     return new UserRow(r.getLong("id"), r.getString("username"), r.getString("email"),

@@ -15,8 +15,9 @@ import java.util.function.Consumer;
 public final class UserRoutes implements Consumer<Router> {
   private final UserService service;
 
-  public UserRoutes(Sql sql, PasswordHasher hasher, Tokens tokens) {
-    this.service = new UserService(new UserRepository(sql), hasher, tokens);
+  /** Routes over {@code sql}; {@code profiles} (null without caching) is told about renames. */
+  public UserRoutes(Sql sql, PasswordHasher hasher, Tokens tokens, io.hotpath.social.Profiles profiles) {
+    this.service = new UserService(new UserRepository(sql), hasher, tokens, profiles);
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.hotpath.auth.Tokens;
 import io.hotpath.db.UniqueViolation;
 import io.hotpath.error.ApiException;
 import io.hotpath.kernel.Patch;
+import io.hotpath.social.Profiles;
 import io.vertx.core.Future;
 
 /** Registration, login and the signed-in user's own record. */
@@ -11,11 +12,13 @@ public final class UserService {
   private final UserRepository users;
   private final PasswordHasher hasher;
   private final Tokens tokens;
+  private final Profiles profiles;
 
-  UserService(UserRepository users, PasswordHasher hasher, Tokens tokens) {
+  UserService(UserRepository users, PasswordHasher hasher, Tokens tokens, Profiles profiles) {
     this.users = users;
     this.hasher = hasher;
     this.tokens = tokens;
+    this.profiles = profiles;
   }
 
   /** Creates a user; 409 when the username or e-mail is taken. */
@@ -26,7 +29,8 @@ public final class UserService {
     return hasher.hash(p)
         .compose(hash -> users.insert(u, e, hash))
         .recover(UserService::conflict)
-        .map(row -> view(row, tokens.issue(row.id())));
+        .compose(row -> (profiles == null ? Future.<Void>succeededFuture() : profiles.invalidateUsername(row.username()))
+            .map(v -> view(row, tokens.issue(row.id()))));
   }
 
   /** The user with these credentials and a fresh token; 401 "credentials invalid" otherwise. */
@@ -54,9 +58,14 @@ public final class UserService {
     return hash
         .compose(h -> users.update(id, new UserChanges(u, e, h, bio.map(UserRules::blankToNull), image.map(UserRules::blankToNull))))
         .recover(UserService::conflict)
-        .compose(row -> row == null
-            ? Future.failedFuture(ApiException.Unauthorized.invalidToken())
-            : Future.succeededFuture(view(row, token)));
+        .compose(up -> {
+          if (up == null) {
+            return Future.failedFuture(ApiException.Unauthorized.invalidToken());
+          }
+          Future<Void> inv = profiles == null ? Future.succeededFuture()
+              : profiles.invalidateUser(up.row().id(), up.oldUsername(), up.row().username());
+          return inv.map(v -> view(up.row(), token));
+        });
   }
 
   private static <T> Future<T> conflict(Throwable t) {

@@ -1,0 +1,153 @@
+package io.hotpath.cache;
+
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * All of an instance's caches, sharing one Redis link (or none: then L1 only) and one
+ * invalidation channel. Invalidation messages are {@code <instance>|<cache>|<id>\u001f<id>...};
+ * an instance ignores its own. Invalidations that could not reach Redis (breaker open) are kept,
+ * up to {@link #MAX_PENDING} ids, and replayed when Redis answers again, so that neither Redis nor
+ * the other instances keep a stale value once the outage ends.
+ */
+public final class Caches implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Caches.class);
+  static final String CHANNEL = "hotpath:invalidate";
+  private static final int MAX_PENDING = 100_000;
+
+  private final Vertx vertx;
+  private final ObjectMapper json;
+  private final MeterRegistry registry;
+  private final String instance = UUID.randomUUID().toString();
+  private final Map<String, TwoLevelCache<?>> byName = new ConcurrentHashMap<>();
+  private final Map<String, Set<String>> pending = new ConcurrentHashMap<>();
+  private final RedisLink redis;
+
+  /**
+   * Caches for this instance; with a {@code redisUrl}, L2 and cross-instance invalidation are on.
+   * {@code breakerClock} supplies nanoseconds (System::nanoTime outside tests).
+   */
+  public Caches(Vertx vertx, ObjectMapper json, MeterRegistry registry, String redisUrl, Duration redisTimeout,
+      java.util.function.LongSupplier breakerClock) {
+    this.vertx = vertx;
+    this.json = json;
+    this.registry = registry;
+    this.redis = redisUrl == null ? null : new RedisLink(vertx, redisUrl, redisTimeout, CHANNEL, this::onMessage,
+        recovery -> new Breaker(3, Duration.ofSeconds(1).toNanos(), breakerClock, recovery), this::onRecovery);
+    if (redis != null) {
+      Gauge.builder("hotpath.redis.available", () -> redis.available() ? 1 : 0)
+          .description("1 while Redis is used, 0 while the circuit breaker skips it").register(registry);
+    }
+  }
+
+  /** Creates and registers a cache whose misses are loaded in batches by {@code loader}. */
+  public <V> TwoLevelCache<V> create(String name, JavaType type, CacheSettings settings,
+      Function<Set<String>, Future<Map<String, V>>> loader) {
+    var cache = new TwoLevelCache<V>(name, this, vertx, redis, json, type, settings, loader);
+    if (byName.putIfAbsent(name, cache) != null) {
+      throw new IllegalArgumentException("cache " + name + " already exists");
+    }
+    CaffeineCacheMetrics.monitor(registry, cache.l1(), name);
+    FunctionCounter.builder("hotpath.cache.l2.hits", cache, c -> c.l2Hits.sum()).tag("cache", name).register(registry);
+    FunctionCounter.builder("hotpath.cache.l2.misses", cache, c -> c.l2Misses.sum()).tag("cache", name).register(registry);
+    FunctionCounter.builder("hotpath.cache.loads", cache, c -> c.loads.sum()).tag("cache", name)
+        .description("keys loaded from the database").register(registry);
+    FunctionCounter.builder("hotpath.cache.load.seconds", cache, c -> c.loadNanos.sum() / 1e9).tag("cache", name)
+        .description("time spent loading from the database").register(registry);
+    return cache;
+  }
+
+  /** The JavaType for {@code type}, for {@link #create}. */
+  public JavaType type(Class<?> type) {
+    return json.constructType(type);
+  }
+
+  /** The Redis link, or null in single-node mode. */
+  public RedisLink redis() {
+    return redis;
+  }
+
+  /** Drops every L1 entry of this instance (tests; operators after a manual data fix). */
+  public void clearLocal() {
+    byName.values().forEach(c -> c.l1().synchronous().invalidateAll());
+  }
+
+  /** Keys loaded from the database by the named cache (tests and metrics). */
+  public long loads(String name) {
+    return byName.get(name).loads.sum();
+  }
+
+  Future<Void> invalidateRemote(TwoLevelCache<?> cache, Collection<String> ids) {
+    if (redis == null) {
+      return Future.succeededFuture();
+    }
+    var keys = new ArrayList<String>(ids.size());
+    for (String id : ids) {
+      keys.add(cache.key(id));
+    }
+    String message = instance + "|" + cache.name() + "|" + String.join("\u001f", ids);
+    return redis.del(keys).compose(v -> redis.publish(CHANNEL, message)).recover(t -> {
+      remember(cache.name(), ids);
+      return Future.succeededFuture();
+    });
+  }
+
+  private void remember(String name, Collection<String> ids) {
+    var set = pending.computeIfAbsent(name, n -> ConcurrentHashMap.newKeySet());
+    if (set.size() + ids.size() > MAX_PENDING) {
+      LOG.error("more than {} invalidations missed while Redis was down; cache {} may serve stale values until their TTL",
+          MAX_PENDING, name);
+      return;
+    }
+    set.addAll(ids);
+  }
+
+  private void onMessage(String channel, String message) {
+    String[] parts = message.split("\\|", 3);
+    if (parts.length != 3 || parts[0].equals(instance)) {
+      return;
+    }
+    var cache = byName.get(parts[1]);
+    if (cache != null) {
+      cache.invalidateLocal(List.of(parts[2].split("\u001f")));
+    }
+  }
+
+  /** Redis is back: replay what it missed, and drop L1 wholesale (others' messages were lost too). */
+  private void onRecovery() {
+    LOG.info("Redis answers again: replaying missed invalidations and clearing L1");
+    byName.values().forEach(c -> c.l1().synchronous().invalidateAll());
+    vertx.runOnContext(v -> pending.forEach((name, ids) -> {
+      var cache = byName.get(name);
+      var copy = List.copyOf(ids);
+      ids.removeAll(copy);
+      if (cache != null) {
+        invalidateRemote(cache, copy);
+      }
+    }));
+  }
+
+  @Override
+  public void close() {
+    if (redis != null) {
+      redis.close();
+    }
+  }
+}

@@ -1,0 +1,144 @@
+package io.hotpath.cache;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hotpath's Redis, through Lettuce (async, one multiplexed connection, commands pipelined by
+ * default) behind a {@link Breaker}. Every call has a short timeout and fails fast while Redis is
+ * down; callers treat a failed call as a cache miss, never as a failed request. Results come back
+ * on the calling Vert.x context.
+ */
+public final class RedisLink implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RedisLink.class);
+
+  private final Vertx vertx;
+  private final RedisClient client;
+  private final StatefulRedisConnection<String, byte[]> conn;
+  private final RedisAsyncCommands<String, byte[]> cmd;
+  private final StatefulRedisPubSubConnection<String, String> pubsub;
+  private final Breaker breaker;
+
+  /** Connects (failing fast if Redis is unreachable at start) and subscribes to {@code channel}. */
+  public RedisLink(Vertx vertx, String url, Duration timeout, String channel, BiConsumer<String, String> onMessage,
+      Function<Runnable, Breaker> breakerFactory, Runnable onRecovery) {
+    this.vertx = vertx;
+    this.client = RedisClient.create(url);
+    client.setOptions(ClientOptions.builder()
+        .autoReconnect(true)
+        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+        .timeoutOptions(TimeoutOptions.enabled(timeout))
+        .build());
+    this.conn = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
+    this.cmd = conn.async();
+    this.pubsub = client.connectPubSub();
+    pubsub.addListener(new RedisPubSubAdapter<>() {
+      @Override
+      public void message(String ch, String message) {
+        onMessage.accept(ch, message);
+      }
+    });
+    pubsub.sync().subscribe(channel);
+    this.breaker = breakerFactory.apply(onRecovery);
+    LOG.info("Redis connected at {} (timeout {} ms)", url.replaceAll("://[^@]*@", "://<masked>@"), timeout.toMillis());
+  }
+
+  /** The async commands, for Bucket4j's proxy manager. */
+  public StatefulRedisConnection<String, byte[]> connection() {
+    return conn;
+  }
+
+  /** Whether Redis is being used now (breaker closed or probing). */
+  public boolean available() {
+    return !breaker.isOpen();
+  }
+
+  public Breaker breaker() {
+    return breaker;
+  }
+
+  Future<List<KeyValue<String, byte[]>>> mget(List<String> keys) {
+    return call(() -> cmd.mget(keys.toArray(String[]::new)));
+  }
+
+  Future<byte[]> get(String key) {
+    return call(() -> cmd.get(key));
+  }
+
+  /** Writes all values, each with its own TTL, pipelined (one flush). */
+  Future<Void> setAll(Map<String, byte[]> values, Function<String, Long> ttlMillis) {
+    if (values.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return call(() -> {
+      List<io.lettuce.core.RedisFuture<String>> all = new ArrayList<>(values.size());
+      values.forEach((k, v) -> all.add(cmd.set(k, v, SetArgs.Builder.px(ttlMillis.apply(k)))));
+      return all.get(all.size() - 1).thenApply(x -> (Void) null);
+    });
+  }
+
+  /** SET key NX PX: true when this caller took the lock. */
+  Future<Boolean> tryLock(String key, long ttlMillis) {
+    return call(() -> cmd.set(key, new byte[] {1}, SetArgs.Builder.nx().px(ttlMillis))).map("OK"::equals);
+  }
+
+  Future<Void> del(Collection<String> keys) {
+    if (keys.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return call(() -> cmd.del(keys.toArray(String[]::new))).mapEmpty();
+  }
+
+  Future<Void> publish(String channel, String message) {
+    return call(() -> cmd.publish(channel, message.getBytes(java.nio.charset.StandardCharsets.UTF_8))).mapEmpty();
+  }
+
+  /** A ping through the breaker (readiness, recovery probes). */
+  public Future<Void> ping() {
+    return call(() -> cmd.ping()).mapEmpty();
+  }
+
+  private <T> Future<T> call(java.util.function.Supplier<CompletionStage<T>> command) {
+    if (!breaker.allow()) {
+      return Future.failedFuture(new IllegalStateException("Redis circuit open"));
+    }
+    CompletionStage<T> stage;
+    try {
+      stage = command.get();
+    } catch (RuntimeException e) {
+      breaker.failure();
+      return Future.failedFuture(e);
+    }
+    var ctx = vertx.getOrCreateContext();
+    return Future.fromCompletionStage(stage, ctx).onSuccess(v -> breaker.success()).onFailure(t -> breaker.failure());
+  }
+
+  @Override
+  public void close() {
+    pubsub.close();
+    conn.close();
+    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+  }
+}
