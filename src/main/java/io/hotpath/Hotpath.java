@@ -12,6 +12,7 @@ import io.hotpath.db.Db;
 import io.hotpath.http.HttpApi;
 import io.hotpath.http.HttpVerticle;
 import io.hotpath.http.Json;
+import io.hotpath.http.RateLimits;
 import io.hotpath.ops.MetricsRoutes;
 import io.hotpath.social.Profiles;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -106,10 +107,13 @@ public final class Hotpath implements AutoCloseable {
           new CommentRoutes(db, config.maxPageSize(), config.maxOffset()),
           tags,
           new MetricsRoutes(registry));
+      var limits = config.rateLimit() ? new RateLimits(vertx, caches == null ? null : caches.redis(),
+          config.rateLimitPerSecond(), config.rateLimitAuthPerMinute(), config.rateLimitLoginPerAccountPerMinute()) : null;
       var actualPort = new AtomicInteger();
       vertx.deployVerticle(
-              () -> new HttpVerticle(() -> HttpApi.router(vertx, tokens, config.bodyLimitBytes(), features),
-                  config.host(), config.port(), actualPort),
+              () -> new HttpVerticle(() -> HttpApi.router(vertx, tokens, config.bodyLimitBytes(), config.publicMaxAgeSeconds(),
+                      limits, features),
+                  config.host(), config.port(), config.compression() ? config.compressionMinBytes() : -1, actualPort),
               new DeploymentOptions().setInstances(config.eventLoops()))
           .await();
       LOG.info("Hotpath listening on http://{}:{}/api", config.host(), actualPort.get());

@@ -11,6 +11,10 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
+import java.util.concurrent.TimeUnit;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -35,17 +39,24 @@ public final class RedisLink implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RedisLink.class);
 
   private final Vertx vertx;
+  private final ClientResources resources;
   private final RedisClient client;
   private final StatefulRedisConnection<String, byte[]> conn;
   private final RedisAsyncCommands<String, byte[]> cmd;
   private final StatefulRedisPubSubConnection<String, String> pubsub;
   private final Breaker breaker;
+  private final long probeTimer;
 
   /** Connects (failing fast if Redis is unreachable at start) and subscribes to {@code channel}. */
   public RedisLink(Vertx vertx, String url, Duration timeout, String channel, BiConsumer<String, String> onMessage,
       Function<Runnable, Breaker> breakerFactory, Runnable onRecovery) {
     this.vertx = vertx;
-    this.client = RedisClient.create(url);
+    // reconnect attempts back off to at most 1 s (Lettuce's default cap is 30 s): after an outage
+    // the cache should come back within about a second of Redis
+    this.resources = DefaultClientResources.builder()
+        .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+        .build();
+    this.client = RedisClient.create(resources, url);
     client.setOptions(ClientOptions.builder()
         .autoReconnect(true)
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -62,6 +73,13 @@ public final class RedisLink implements AutoCloseable {
     });
     pubsub.sync().subscribe(channel);
     this.breaker = breakerFactory.apply(onRecovery);
+    // while the breaker is open, probe on a timer too: recovery must not wait for traffic that
+    // happens to miss L1
+    this.probeTimer = vertx.setPeriodic(250, id -> {
+      if (breaker.isOpen()) {
+        ping();
+      }
+    });
     LOG.info("Redis connected at {} (timeout {} ms)", url.replaceAll("://[^@]*@", "://<masked>@"), timeout.toMillis());
   }
 
@@ -137,8 +155,10 @@ public final class RedisLink implements AutoCloseable {
 
   @Override
   public void close() {
+    vertx.cancelTimer(probeTimer);
     pubsub.close();
     conn.close();
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    resources.shutdown(0, 2, TimeUnit.SECONDS);
   }
 }

@@ -37,7 +37,14 @@ public record Config(
     long cacheL1MaxEntries,
     Duration cacheL1Ttl,
     Duration cacheTtl,
-    Duration cacheNegativeTtl) {
+    Duration cacheNegativeTtl,
+    boolean compression,
+    int compressionMinBytes,
+    int publicMaxAgeSeconds,
+    boolean rateLimit,
+    int rateLimitPerSecond,
+    int rateLimitAuthPerMinute,
+    int rateLimitLoginPerAccountPerMinute) {
 
   /** Reads and validates the configuration from the given environment. */
   public static Config fromEnv(Map<String, String> env) {
@@ -67,7 +74,14 @@ public record Config(
         e.integer("CACHE_L1_MAX_ENTRIES", 100_000, 0, 100_000_000),
         Duration.ofSeconds(e.integer("CACHE_L1_TTL_SECONDS", 60, 1, 86_400)),
         Duration.ofSeconds(e.integer("CACHE_TTL_SECONDS", 600, 1, 7 * 86_400)),
-        Duration.ofSeconds(e.integer("CACHE_NEGATIVE_TTL_SECONDS", 5, 1, 3_600)));
+        Duration.ofSeconds(e.integer("CACHE_NEGATIVE_TTL_SECONDS", 5, 1, 3_600)),
+        e.bool("COMPRESSION", true),
+        e.integer("COMPRESSION_MIN_BYTES", 1024, 0, 100_000_000),
+        e.integer("PUBLIC_MAX_AGE_SECONDS", 5, 0, 86_400),
+        e.bool("RATE_LIMIT", true),
+        e.integer("RATE_LIMIT_PER_SECOND", 200, 1, 1_000_000),
+        e.integer("RATE_LIMIT_AUTH_PER_MINUTE", 60, 1, 1_000_000),
+        e.integer("RATE_LIMIT_LOGIN_PER_ACCOUNT_PER_MINUTE", 10, 1, 1_000_000));
   }
 
   /** The effective settings as key/value pairs, secrets masked, in a stable order. */
@@ -95,6 +109,10 @@ public record Config(
     m.put("CACHE_L1_TTL_SECONDS", Long.toString(cacheL1Ttl.toSeconds()));
     m.put("CACHE_TTL_SECONDS", Long.toString(cacheTtl.toSeconds()));
     m.put("CACHE_NEGATIVE_TTL_SECONDS", Long.toString(cacheNegativeTtl.toSeconds()));
+    m.put("COMPRESSION", compression ? "on (gzip, brotli), above " + compressionMinBytes + " bytes" : "off");
+    m.put("PUBLIC_MAX_AGE_SECONDS", Integer.toString(publicMaxAgeSeconds));
+    m.put("RATE_LIMIT", rateLimit ? rateLimitPerSecond + "/s per client, " + rateLimitAuthPerMinute + "/min auth per client, "
+        + rateLimitLoginPerAccountPerMinute + "/min login per account" : "off");
     return m;
   }
 

@@ -105,6 +105,25 @@ public abstract sealed class ApiException extends RuntimeException {
     }
   }
 
+  /** 429: the client exceeded a rate limit; {@code retryAfterSeconds} says when to try again. */
+  public static final class TooManyRequests extends ApiException {
+    private final long retryAfterSeconds;
+
+    public TooManyRequests(String limit, long retryAfterSeconds) {
+      super(Map.of("rate", List.of(limit + " limit exceeded, retry in " + retryAfterSeconds + " s")), limit + " rate limit");
+      this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    public long retryAfterSeconds() {
+      return retryAfterSeconds;
+    }
+
+    @Override
+    public int status() {
+      return 429;
+    }
+  }
+
   /** 503: a dependency (the database) is unavailable or saturated; the client may retry. */
   public static final class Unavailable extends ApiException {
     public Unavailable(String what, Throwable cause) {

@@ -33,6 +33,9 @@ public final class Failures implements Handler<RoutingContext> {
       t = api;
     }
     if (t instanceof ApiException api) {
+      if (api instanceof ApiException.TooManyRequests tm) {
+        ctx.response().putHeader("Retry-After", Long.toString(tm.retryAfterSeconds()));
+      }
       if (api.status() >= 500) {
         LOG.warn("request {} {} {} failed: {} ({})", RequestId.of(ctx), ctx.request().method(), ctx.request().path(),
             api.getMessage(), api.getCause() == null ? "-" : api.getCause().toString());

@@ -18,18 +18,28 @@ public final class HttpApi {
   private HttpApi() {}
 
   /** A router with the common handlers and the given feature routes mounted under /api. */
-  public static Router router(Vertx vertx, Tokens tokens, long bodyLimit, List<Consumer<Router>> features) {
+  public static Router router(Vertx vertx, Tokens tokens, long bodyLimit, int publicMaxAge, RateLimits limits,
+      List<Consumer<Router>> features) {
     Router router = Router.router(vertx);
     var failures = new Failures(bodyLimit);
     router.route().handler(new RequestId());
     router.route().handler(CorsHandler.create()
         .addOrigin("*")
         .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.OPTIONS))
-        .allowedHeaders(Set.of("Authorization", "Content-Type", "X-Requested-With", "X-Request-Id"))
-        .exposedHeaders(Set.of("X-Request-Id"))
+        .allowedHeaders(Set.of("Authorization", "Content-Type", "X-Requested-With", "X-Request-Id", "If-None-Match"))
+        .exposedHeaders(Set.of("X-Request-Id", "ETag", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After"))
         .maxAgeSeconds(86400));
+    if (limits != null) {
+      router.route("/api/*").handler(limits.perClient());
+      router.post("/api/users").handler(limits.authPerClient());
+      router.post("/api/users/login").handler(limits.authPerClient());
+    }
     router.route("/api/*").method(HttpMethod.POST).method(HttpMethod.PUT)
         .handler(BodyHandler.create(false).setBodyLimit(bodyLimit));
+    if (limits != null) {
+      router.post("/api/users/login").handler(limits.loginPerAccount());
+    }
+    router.route("/api/*").handler(HttpCaching.publicMaxAge(publicMaxAge));
     router.route("/api/*").handler(Viewer.authenticate(tokens));
     for (var feature : features) {
       feature.accept(router);

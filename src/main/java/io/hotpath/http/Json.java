@@ -27,10 +27,11 @@ public final class Json {
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
-    ctx.response()
-        .setStatusCode(status)
-        .putHeader(HttpHeaders.CONTENT_TYPE, CONTENT_TYPE)
-        .end(Buffer.buffer(bytes));
+    ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, CONTENT_TYPE);
+    if (status == 200 && HttpCaching.notModified(ctx, bytes)) {
+      return;
+    }
+    ctx.response().end(Buffer.buffer(bytes));
   }
 
   /** Ends the response with 200 and {@code body}. */

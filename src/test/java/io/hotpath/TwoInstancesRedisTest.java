@@ -1,0 +1,182 @@
+package io.hotpath;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hotpath.db.EmbeddedPostgresServer;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import redis.embedded.RedisServer;
+
+/**
+ * Two Hotpath instances sharing one PostgreSQL and one real Redis (an embedded redis-server
+ * binary, or REDIS_URL): invalidation across instances, stampede control, and Redis outages.
+ */
+class TwoInstancesRedisTest {
+  static EmbeddedPostgresServer pg;
+  static RedisServer redis;
+  static int redisPort;
+  static Hotpath a;
+  static Hotpath b;
+  static TestServer sa;
+  static TestServer sb;
+
+  @BeforeAll
+  static void start() throws Exception {
+    pg = EmbeddedPostgresServer.start(Files.createTempDirectory("hotpath-2i").resolve("pg"), false);
+    try (var s = new ServerSocket(0)) {
+      redisPort = s.getLocalPort();
+    }
+    redis = new RedisServer(redisPort);
+    redis.start();
+    var env = Map.of("DATABASE_URL", pg.url(), "REDIS_URL", "redis://127.0.0.1:" + redisPort,
+        "JWT_SECRET", "s".repeat(40), "REDIS_TIMEOUT_MS", "200");
+    a = Hotpath.start(TestServer.config(env));
+    b = Hotpath.start(TestServer.config(env));
+    sa = new TestServer(a);
+    sb = new TestServer(b);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    a.close();
+    b.close();
+    redis.stop();
+    pg.close();
+  }
+
+  @Test
+  void a_write_on_one_instance_is_seen_by_the_other_at_once() {
+    String u = "two_" + TestServer.uid();
+    String t = sa.register(u);
+    String slug = sa.article(t, "Shared " + u, "shared" + u);
+    // warm B's L1 and Redis
+    assertThat(sb.get("/api/articles/" + slug, null).json().at("/article/body").asText()).isEqualTo("b");
+    assertThat(sb.get("/api/profiles/" + u, null).json().at("/profile/bio").isNull()).isTrue();
+
+    sa.put("/api/articles/" + slug, "{\"article\":{\"body\":\"updated on A\"}}", t);
+    assertThat(sb.get("/api/articles/" + slug, null).json().at("/article/body").asText()).isEqualTo("updated on A");
+
+    sa.put("/api/user", "{\"user\":{\"bio\":\"new bio\"}}", t);
+    assertThat(sb.get("/api/profiles/" + u, null).json().at("/profile/bio").asText()).isEqualTo("new bio");
+    assertThat(sb.get("/api/articles/" + slug, null).json().at("/article/author/bio").asText()).isEqualTo("new bio");
+
+    String reader = sb.register("rdr_" + TestServer.uid());
+    assertThat(sa.get("/api/articles/" + slug, reader).json().at("/article/favorited").asBoolean()).isFalse();
+    sb.post("/api/articles/" + slug + "/favorite", null, reader);
+    var seenOnA = sa.get("/api/articles/" + slug, reader).json();
+    assertThat(seenOnA.at("/article/favorited").asBoolean()).isTrue();
+    assertThat(seenOnA.at("/article/favoritesCount").asInt()).isEqualTo(1);
+
+    assertThat(sa.get("/api/articles/" + slug, reader).json().at("/article/author/following").asBoolean()).isFalse();
+    sb.post("/api/profiles/" + u + "/follow", null, reader);
+    assertThat(sa.get("/api/articles/" + slug, reader).json().at("/article/author/following").asBoolean()).isTrue();
+
+    String renamed = u + "_r";
+    sa.put("/api/user", "{\"user\":{\"username\":\"" + renamed + "\"}}", t);
+    assertThat(sb.get("/api/articles/" + slug, null).json().at("/article/author/username").asText()).isEqualTo(renamed);
+    assertThat(sb.get("/api/profiles/" + u, null).status()).isEqualTo(404);
+    assertThat(sb.get("/api/profiles/" + renamed, null).status()).isEqualTo(200);
+
+    assertThat(sb.get("/api/tags", null).body()).contains("shared" + u);
+    sa.put("/api/articles/" + slug, "{\"article\":{\"tagList\":[\"moved" + u + "\"]}}", t);
+    assertThat(sb.get("/api/tags", null).body()).contains("moved" + u).doesNotContain("shared" + u);
+
+    assertThat(sa.delete("/api/articles/" + slug, t).status()).isEqualTo(204);
+    assertThat(sb.get("/api/articles/" + slug, null).status()).isEqualTo(404);
+  }
+
+  @Test
+  void a_slug_looked_up_before_it_exists_is_found_once_created() {
+    String u = "neg_" + TestServer.uid();
+    String t = sa.register(u);
+    String expected = "early-" + u.replace("_", "-");
+    assertThat(sb.get("/api/articles/" + expected, null).status()).isEqualTo(404); // cached as not found
+    assertThat(sa.article(t, "Early " + u)).isEqualTo(expected);
+    assertThat(sb.get("/api/articles/" + expected, null).status()).isEqualTo(200);
+  }
+
+  @Test
+  void hundreds_of_concurrent_misses_of_one_key_cause_one_load_per_instance_and_one_overall() throws Exception {
+    String u = "stamp_" + TestServer.uid();
+    String t = sa.register(u);
+    String slug1 = sa.article(t, "Stampede one " + u);
+    String slug2 = sa.article(t, "Stampede two " + u);
+
+    // one instance: 300 concurrent requests for a key that is in no cache
+    long before = a.caches().loads("article");
+    assertThat(concurrentGets(List.of(sa), slug1, 300)).allMatch(s -> s == 200);
+    assertThat(a.caches().loads("article") - before).isEqualTo(1);
+
+    // two instances: 150 each for another cold key
+    long beforeA = a.caches().loads("article");
+    long beforeB = b.caches().loads("article");
+    assertThat(concurrentGets(List.of(sa, sb), slug2, 300)).allMatch(s -> s == 200);
+    assertThat((a.caches().loads("article") - beforeA) + (b.caches().loads("article") - beforeB)).isEqualTo(1);
+  }
+
+  @Test
+  void with_redis_stopped_requests_keep_succeeding_and_hits_return_when_it_is_back() throws Exception {
+    String u = "down_" + TestServer.uid();
+    String t = sa.register(u);
+    String slug = sa.article(t, "Outage " + u);
+    sb.get("/api/articles/" + slug, null);
+    redis.stop();
+    try {
+      for (int i = 0; i < 30; i++) {
+        assertThat(sb.get("/api/articles/" + slug, null).status()).isEqualTo(200);
+        assertThat(sa.get("/api/articles?limit=5", t).status()).isEqualTo(200);
+      }
+      // writes during the outage still succeed, and are visible on the writer
+      assertThat(sa.put("/api/articles/" + slug, "{\"article\":{\"body\":\"during outage\"}}", t).status()).isEqualTo(200);
+      assertThat(sa.get("/api/articles/" + slug, null).json().at("/article/body").asText()).isEqualTo("during outage");
+    } finally {
+      redis = new RedisServer(redisPort);
+      redis.start();
+    }
+    // the breaker probes again after about a second; then hits come from Redis again
+    long deadline = System.nanoTime() + 15_000_000_000L;
+    while (!(a.caches().redis().available() && b.caches().redis().available()) && System.nanoTime() < deadline) {
+      sa.get("/api/articles/" + slug, null);
+      sb.get("/api/articles/" + slug, null);
+      Thread.sleep(100);
+    }
+    assertThat(a.caches().redis().available()).isTrue();
+    assertThat(b.caches().redis().available()).isTrue();
+    // B never saw the outage write's invalidation; after recovery it must not serve the old body
+    assertThat(sb.get("/api/articles/" + slug, null).json().at("/article/body").asText()).isEqualTo("during outage");
+    b.caches().clearLocal();
+    double hitsBefore = l2Hits(sb);
+    sb.get("/api/articles/" + slug, null);
+    assertThat(l2Hits(sb)).isGreaterThan(hitsBefore);
+  }
+
+  private static double l2Hits(TestServer s) {
+    double sum = 0;
+    for (String line : s.get("/metrics", null).body().split("\n")) {
+      if (line.startsWith("hotpath_cache_l2_hits_total{cache=\"article\"")) {
+        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return sum;
+  }
+
+  private static List<Integer> concurrentGets(List<TestServer> servers, String slug, int n) {
+    var futures = new ArrayList<CompletableFuture<Integer>>();
+    for (int i = 0; i < n; i++) {
+      var s = servers.get(i % servers.size());
+      futures.add(s.http.sendAsync(HttpRequest.newBuilder(URI.create(s.base + "/api/articles/" + slug)).build(),
+          HttpResponse.BodyHandlers.discarding()).thenApply(HttpResponse::statusCode));
+    }
+    return futures.stream().map(CompletableFuture::join).toList();
+  }
+}
