@@ -38,8 +38,10 @@ class TwoInstancesRedisTest {
     }
     redis = new RedisServer(redisPort);
     redis.start();
+    // rate limits on, so every request also passes the Redis-backed (asynchronous) buckets
     var env = Map.of("DATABASE_URL", pg.url(), "REDIS_URL", "redis://127.0.0.1:" + redisPort,
-        "JWT_SECRET", "s".repeat(40), "REDIS_TIMEOUT_MS", "200");
+        "JWT_SECRET", "s".repeat(40), "REDIS_TIMEOUT_MS", "200", "RATE_LIMIT", "on",
+        "RATE_LIMIT_PER_SECOND", "100000", "RATE_LIMIT_AUTH_PER_MINUTE", "100000");
     a = Hotpath.start(TestServer.config(env));
     b = Hotpath.start(TestServer.config(env));
     sa = new TestServer(a);
@@ -158,6 +160,20 @@ class TwoInstancesRedisTest {
     double hitsBefore = l2Hits(sb);
     sb.get("/api/articles/" + slug, null);
     assertThat(l2Hits(sb)).isGreaterThan(hitsBefore);
+  }
+
+  @Test
+  void login_limits_per_account_are_shared_by_both_instances() {
+    String u = "shared_rl_" + TestServer.uid();
+    sa.register(u);
+    String wrong = "{\"user\":{\"email\":\"" + u + "@example.com\",\"password\":\"wrong-password\"}}";
+    var statuses = new ArrayList<Integer>();
+    for (int i = 0; i < 12; i++) {
+      statuses.add((i % 2 == 0 ? sa : sb).post("/api/users/login", wrong, null).status());
+    }
+    // 10 per account per minute in all, whichever instance is asked
+    assertThat(statuses.subList(0, 10)).containsOnly(401);
+    assertThat(statuses.subList(10, 12)).containsOnly(429);
   }
 
   private static double l2Hits(TestServer s) {

@@ -22,15 +22,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * All of an instance's caches, sharing one Redis link (or none: then L1 only) and one
- * invalidation channel. Invalidation messages are {@code <instance>|<cache>|<id>\u001f<id>...};
- * an instance ignores its own. Invalidations that could not reach Redis (breaker open) are kept,
- * up to {@link #MAX_PENDING} ids, and replayed when Redis answers again, so that neither Redis nor
- * the other instances keep a stale value once the outage ends.
+ * invalidation channel.
+ *
+ * <p>Read-after-write across instances: a write deletes the keys in Redis, publishes {@code
+ * inv|<instance>|<msg>|<cache>|<ids>} and then waits until every other subscribed instance (PUBLISH
+ * says how many received it) has answered {@code ack|<instance>|<msg>} after dropping its L1 copy,
+ * at most {@link #ACK_TIMEOUT_MS} ms. So once the write has returned, no live instance serves the
+ * old value; an instance that does not answer in time keeps it at most for the L1 TTL.
+ *
+ * <p>Invalidations that could not reach Redis (breaker open) are kept, up to {@link #MAX_PENDING}
+ * ids, and replayed when Redis answers again; every instance also drops its whole L1 then, since
+ * it may have missed others' messages.
  */
 public final class Caches implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Caches.class);
   static final String CHANNEL = "hotpath:invalidate";
   private static final int MAX_PENDING = 100_000;
+  static final long ACK_TIMEOUT_MS = 200;
 
   private final Vertx vertx;
   private final ObjectMapper json;
@@ -38,6 +46,11 @@ public final class Caches implements AutoCloseable {
   private final String instance = UUID.randomUUID().toString();
   private final Map<String, TwoLevelCache<?>> byName = new ConcurrentHashMap<>();
   private final Map<String, Set<String>> pending = new ConcurrentHashMap<>();
+  private final Map<String, Awaiting> awaiting = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong messages = new java.util.concurrent.atomic.AtomicLong();
+
+  /** A published invalidation waiting for the other instances' acknowledgements. */
+  private record Awaiting(io.vertx.core.Promise<Void> done, java.util.concurrent.atomic.AtomicLong missing) {}
   private final RedisLink redis;
 
   /**
@@ -102,11 +115,26 @@ public final class Caches implements AutoCloseable {
     for (String id : ids) {
       keys.add(cache.key(id));
     }
-    String message = instance + "|" + cache.name() + "|" + String.join("\u001f", ids);
-    return redis.del(keys).compose(v -> redis.publish(CHANNEL, message)).recover(t -> {
+    String msg = Long.toString(messages.incrementAndGet());
+    String message = "inv|" + instance + "|" + msg + "|" + cache.name() + "|" + String.join("\u001f", ids);
+    var waiting = new Awaiting(io.vertx.core.Promise.promise(), new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE));
+    awaiting.put(msg, waiting);
+    return redis.del(keys).compose(v -> redis.publish(CHANNEL, message)).compose(receivers -> {
+      long others = receivers - 1; // this instance is subscribed too
+      if (waiting.missing().addAndGet(others - Long.MAX_VALUE) <= 0) {
+        waiting.done().tryComplete();
+      }
+      long timer = vertx.setTimer(ACK_TIMEOUT_MS, t -> {
+        if (waiting.done().tryComplete()) {
+          LOG.warn("invalidation {} of cache {}: {} instance(s) did not acknowledge within {} ms",
+              msg, cache.name(), waiting.missing().get(), ACK_TIMEOUT_MS);
+        }
+      });
+      return waiting.done().future().andThen(x -> vertx.cancelTimer(timer));
+    }).recover(t -> {
       remember(cache.name(), ids);
       return Future.succeededFuture();
-    });
+    }).andThen(x -> awaiting.remove(msg));
   }
 
   private void remember(String name, Collection<String> ids) {
@@ -120,14 +148,22 @@ public final class Caches implements AutoCloseable {
   }
 
   private void onMessage(String channel, String message) {
-    String[] parts = message.split("\\|", 3);
-    if (parts.length != 3 || parts[0].equals(instance)) {
+    String[] parts = message.split("\\|", 5);
+    if (parts.length == 3 && parts[0].equals("ack") && parts[1].equals(instance)) {
+      var w = awaiting.get(parts[2]);
+      if (w != null && w.missing().decrementAndGet() <= 0) {
+        w.done().tryComplete();
+      }
       return;
     }
-    var cache = byName.get(parts[1]);
-    if (cache != null) {
-      cache.invalidateLocal(List.of(parts[2].split("\u001f")));
+    if (parts.length != 5 || !parts[0].equals("inv") || parts[1].equals(instance)) {
+      return;
     }
+    var cache = byName.get(parts[3]);
+    if (cache != null) {
+      cache.invalidateLocal(List.of(parts[4].split("\u001f")));
+    }
+    redis.publish(CHANNEL, "ack|" + parts[1] + "|" + parts[2]);
   }
 
   /** Redis is back: replay what it missed, and drop L1 wholesale (others' messages were lost too). */

@@ -129,8 +129,9 @@ public final class RedisLink implements AutoCloseable {
     return call(() -> cmd.del(keys.toArray(String[]::new))).mapEmpty();
   }
 
-  Future<Void> publish(String channel, String message) {
-    return call(() -> cmd.publish(channel, message.getBytes(java.nio.charset.StandardCharsets.UTF_8))).mapEmpty();
+  /** Publishes; the result is how many subscribers (instances, this one included) received it. */
+  Future<Long> publish(String channel, String message) {
+    return call(() -> cmd.publish(channel, message.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
   }
 
   /** A ping through the breaker (readiness, recovery probes). */

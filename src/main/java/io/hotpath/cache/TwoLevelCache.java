@@ -161,18 +161,24 @@ public final class TwoLevelCache<V> {
       }
       l2Misses.increment();
       if (ar.failed()) {
-        return loadAndStore(Set.of(id)).map(m -> Optional.ofNullable(m.get(id)));
+        return loadFromDb(Set.of(id)).map(m -> Optional.ofNullable(m.get(id)));
       }
-      return redis.tryLock("lock:" + key, LOCK_POLLS * LOCK_POLL_MS).transform(lock -> {
-        if (lock.succeeded() && Boolean.TRUE.equals(lock.result())) {
-          return loadAndStore(Set.of(id)).map(m -> Optional.ofNullable(m.get(id)))
-              .andThen(x -> redis.del(List.of("lock:" + key)));
-        }
-        if (lock.failed()) {
-          return loadAndStore(Set.of(id)).map(m -> Optional.ofNullable(m.get(id)));
-        }
-        return awaitOtherLoader(id, key, 0);
-      });
+      return lockedLoad(id);
+    });
+  }
+
+  /** A miss in L2 too: one instance loads under a short Redis lock, the others wait for its value. */
+  private Future<Optional<V>> lockedLoad(String id) {
+    String key = key(id);
+    return redis.tryLock("lock:" + key, LOCK_POLLS * LOCK_POLL_MS).transform(lock -> {
+      if (lock.succeeded() && Boolean.TRUE.equals(lock.result())) {
+        return loadAndStore(Set.of(id)).map(m -> Optional.ofNullable(m.get(id)))
+            .andThen(x -> redis.del(List.of("lock:" + key)));
+      }
+      if (lock.failed()) {
+        return loadFromDb(Set.of(id)).map(m -> Optional.ofNullable(m.get(id)));
+      }
+      return awaitOtherLoader(id, key, 0);
     });
   }
 
@@ -223,6 +229,14 @@ public final class TwoLevelCache<V> {
       }
       if (missing.isEmpty()) {
         return Future.succeededFuture(result);
+      }
+      if (missing.size() == 1 && ar.succeeded()) {
+        // a single hot key (e.g. one article read by many): same cross-instance lock as get()
+        String only = missing.iterator().next();
+        return lockedLoad(only).map(v -> {
+          result.put(only, v);
+          return result;
+        });
       }
       Future<Map<String, V>> loaded = ar.succeeded() ? loadAndStore(missing) : loadFromDb(missing);
       return loaded.map(found -> {

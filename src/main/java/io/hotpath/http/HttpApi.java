@@ -29,14 +29,14 @@ public final class HttpApi {
         .allowedHeaders(Set.of("Authorization", "Content-Type", "X-Requested-With", "X-Request-Id", "If-None-Match"))
         .exposedHeaders(Set.of("X-Request-Id", "ETag", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After"))
         .maxAgeSeconds(86400));
+    // the body handler comes before anything asynchronous (the Redis-backed rate limits), or the
+    // body would arrive before anyone reads it
+    router.route("/api/*").method(HttpMethod.POST).method(HttpMethod.PUT)
+        .handler(BodyHandler.create(false).setBodyLimit(bodyLimit));
     if (limits != null) {
       router.route("/api/*").handler(limits.perClient());
       router.post("/api/users").handler(limits.authPerClient());
       router.post("/api/users/login").handler(limits.authPerClient());
-    }
-    router.route("/api/*").method(HttpMethod.POST).method(HttpMethod.PUT)
-        .handler(BodyHandler.create(false).setBodyLimit(bodyLimit));
-    if (limits != null) {
       router.post("/api/users/login").handler(limits.loginPerAccount());
     }
     router.route("/api/*").handler(HttpCaching.publicMaxAge(publicMaxAge));
