@@ -40,7 +40,7 @@ class TwoInstancesRedisTest {
     redis.start();
     // rate limits on, so every request also passes the Redis-backed (asynchronous) buckets
     var env = Map.of("DATABASE_URL", pg.url(), "REDIS_URL", "redis://127.0.0.1:" + redisPort,
-        "JWT_SECRET", "s".repeat(40), "REDIS_TIMEOUT_MS", "200", "RATE_LIMIT", "on",
+        "JWT_SECRET", "s".repeat(40), "REDIS_TIMEOUT_MS", "1000", "RATE_LIMIT", "on",
         "RATE_LIMIT_PER_SECOND", "100000", "RATE_LIMIT_AUTH_PER_MINUTE", "100000");
     a = Hotpath.start(TestServer.config(env));
     b = Hotpath.start(TestServer.config(env));

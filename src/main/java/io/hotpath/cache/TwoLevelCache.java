@@ -47,7 +47,7 @@ import java.util.function.Function;
 public final class TwoLevelCache<V> {
   static final String VERSION = "v1";
   private static final byte[] NOT_FOUND = new byte[0];
-  private static final int LOCK_POLLS = 40;
+  private static final int LOCK_POLLS = 120; // x 25 ms: waiters give up only when the lock (3 s) would have expired
   private static final long LOCK_POLL_MS = 25;
 
   private final String name;
