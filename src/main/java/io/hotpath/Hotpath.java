@@ -13,7 +13,15 @@ import io.hotpath.http.HttpApi;
 import io.hotpath.http.HttpVerticle;
 import io.hotpath.http.Json;
 import io.hotpath.http.RateLimits;
+import io.hotpath.ops.EventLoopDelay;
+import io.hotpath.ops.Health;
+import io.hotpath.ops.Metrics;
 import io.hotpath.ops.MetricsRoutes;
+import io.hotpath.ops.RequestTelemetry;
+import io.hotpath.ops.StatusRoutes;
+import io.hotpath.ops.Telemetry;
+import io.hotpath.ops.Tracing;
+import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.hotpath.social.Profiles;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -47,13 +55,20 @@ public final class Hotpath implements AutoCloseable {
   private final Database database;
   private final WorkerExecutor cpu;
   private final Caches caches;
+  private final Health health;
+  private final Tracing tracing;
+  private final java.time.Duration drain;
   private final int port;
 
-  private Hotpath(Vertx vertx, Database database, WorkerExecutor cpu, Caches caches, int port) {
+  private Hotpath(Vertx vertx, Database database, WorkerExecutor cpu, Caches caches, Health health, Tracing tracing,
+      java.time.Duration drain, int port) {
     this.vertx = vertx;
     this.database = database;
     this.cpu = cpu;
     this.caches = caches;
+    this.health = health;
+    this.tracing = tracing;
+    this.drain = drain;
     this.port = port;
   }
 
@@ -73,14 +88,22 @@ public final class Hotpath implements AutoCloseable {
   /** Starts a complete server (blocking until it listens); close it to stop everything it started. */
   public static Hotpath start(Config config) {
     config.describe().forEach((k, v) -> LOG.info("config {}={}", k, v));
-    Vertx vertx = Vertx.vertx(new VertxOptions()
-        .setEventLoopPoolSize(config.eventLoops())
-        .setMaxEventLoopExecuteTime(200)
-        .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS));
+    var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Metrics.bindJvm(registry);
+    var tracing = Tracing.create(config.otlpEndpoint().orElse(null));
+    var telemetry = new Telemetry(registry, config.slowQuery(), tracing.openTelemetry());
+    Vertx vertx = Vertx.builder()
+        .with(new VertxOptions()
+            .setEventLoopPoolSize(config.eventLoops())
+            .setMaxEventLoopExecuteTime(200)
+            .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS)
+            .setMetricsOptions(Metrics.vertxOptions()))
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .build();
     Database database = null;
     Caches caches = null;
     try {
-      database = Database.open(config, vertx);
+      database = Database.open(config, vertx, telemetry);
       Db db = database.db();
       String secret = config.jwtSecret().orElseGet(() -> {
         LOG.warn("JWT_SECRET is not set: using a random secret, so tokens stop working when this process exits");
@@ -91,33 +114,37 @@ public final class Hotpath implements AutoCloseable {
       WorkerExecutor cpu = vertx.createSharedWorkerExecutor("hotpath-cpu", config.cpuWorkers());
       var tokens = new Tokens(vertx, secret, config.jwtTtl());
       var hasher = new PasswordHasher(cpu, config.bcryptCost());
-      var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       var cacheSettings = new CacheSettings(config.cacheL1MaxEntries(), config.cacheL1Ttl(), config.cacheTtl(),
           config.cacheNegativeTtl());
       if (config.cacheEnabled()) {
         caches = new Caches(vertx, Json.MAPPER, registry, config.redisUrl().orElse(null), config.redisTimeout(),
-            System::nanoTime);
+            System::nanoTime, telemetry);
       }
       var profiles = caches == null ? null : new Profiles(caches, db, cacheSettings);
       var tags = new TagRoutes(db, caches, cacheSettings);
+      var health = new Health(vertx, db, caches == null ? null : caches.redis());
       List<Consumer<Router>> features = List.of(
           new UserRoutes(db, hasher, tokens, profiles),
           new ProfileRoutes(db, profiles),
           new ArticleRoutes(db, config.maxPageSize(), config.maxOffset(), caches, cacheSettings, profiles, tags.cache()),
           new CommentRoutes(db, config.maxPageSize(), config.maxOffset()),
           tags,
-          new MetricsRoutes(registry));
+          health,
+          new MetricsRoutes(registry),
+          new StatusRoutes());
       var limits = config.rateLimit() ? new RateLimits(vertx, caches == null ? null : caches.redis(),
           config.rateLimitPerSecond(), config.rateLimitAuthPerMinute(), config.rateLimitLoginPerAccountPerMinute()) : null;
+      var requests = new RequestTelemetry(config.slowRequest(), telemetry);
       var actualPort = new AtomicInteger();
       vertx.deployVerticle(
               () -> new HttpVerticle(() -> HttpApi.router(vertx, tokens, config.bodyLimitBytes(), config.publicMaxAgeSeconds(),
-                      limits, features),
+                      limits, requests, features),
                   config.host(), config.port(), config.compression() ? config.compressionMinBytes() : -1, actualPort),
               new DeploymentOptions().setInstances(config.eventLoops()))
           .await();
+      EventLoopDelay.start(vertx, registry, config.eventLoops());
       LOG.info("Hotpath listening on http://{}:{}/api", config.host(), actualPort.get());
-      return new Hotpath(vertx, database, cpu, caches, actualPort.get());
+      return new Hotpath(vertx, database, cpu, caches, health, tracing, config.shutdownDrain(), actualPort.get());
     } catch (RuntimeException e) {
       if (caches != null) {
         caches.close();
@@ -126,6 +153,7 @@ public final class Hotpath implements AutoCloseable {
         database.close();
       }
       vertx.close().await();
+      tracing.close();
       throw e;
     }
   }
@@ -145,8 +173,21 @@ public final class Hotpath implements AutoCloseable {
     return caches;
   }
 
+  /**
+   * Graceful shutdown: readiness turns 503 at once, load balancers get SHUTDOWN_DRAIN_MS to notice,
+   * then the HTTP servers stop accepting and let in-flight requests finish, and only then are the
+   * caches, the pool and the embedded database closed. Blocking: not for an event loop.
+   */
   @Override
   public void close() {
+    health.beginShutdown();
+    if (!drain.isZero()) {
+      try {
+        Thread.sleep(drain.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     try {
       vertx.deploymentIDs().forEach(id -> vertx.undeploy(id).await());
       cpu.close().await();
@@ -156,6 +197,7 @@ public final class Hotpath implements AutoCloseable {
     } finally {
       database.close();
       vertx.close().await();
+      tracing.close();
     }
   }
 }

@@ -54,6 +54,7 @@ public final class TestServer {
       env.put("PORT", "0");
       env.put("BCRYPT_COST", "4");
       env.put("RATE_LIMIT", "off");
+      env.put("SHUTDOWN_DRAIN_MS", "0");
       env.put("DATA_DIR", Files.createTempDirectory("hotpath-test").toString());
       env.putAll(overrides);
       return Config.fromEnv(env);

@@ -58,12 +58,12 @@ public final class Caches implements AutoCloseable {
    * {@code breakerClock} supplies nanoseconds (System::nanoTime outside tests).
    */
   public Caches(Vertx vertx, ObjectMapper json, MeterRegistry registry, String redisUrl, Duration redisTimeout,
-      java.util.function.LongSupplier breakerClock) {
+      java.util.function.LongSupplier breakerClock, io.hotpath.kernel.Observer observer) {
     this.vertx = vertx;
     this.json = json;
     this.registry = registry;
     this.redis = redisUrl == null ? null : new RedisLink(vertx, redisUrl, redisTimeout, CHANNEL, this::onMessage,
-        recovery -> new Breaker(3, Duration.ofSeconds(1).toNanos(), breakerClock, recovery), this::onRecovery);
+        recovery -> new Breaker(3, Duration.ofSeconds(1).toNanos(), breakerClock, recovery), this::onRecovery, observer);
     if (redis != null) {
       Gauge.builder("hotpath.redis.available", () -> redis.available() ? 1 : 0)
           .description("1 while Redis is used, 0 while the circuit breaker skips it").register(registry);

@@ -45,12 +45,14 @@ public final class RedisLink implements AutoCloseable {
   private final RedisAsyncCommands<String, byte[]> cmd;
   private final StatefulRedisPubSubConnection<String, String> pubsub;
   private final Breaker breaker;
+  private final io.hotpath.kernel.Observer observer;
   private final long probeTimer;
 
   /** Connects (failing fast if Redis is unreachable at start) and subscribes to {@code channel}. */
   public RedisLink(Vertx vertx, String url, Duration timeout, String channel, BiConsumer<String, String> onMessage,
-      Function<Runnable, Breaker> breakerFactory, Runnable onRecovery) {
+      Function<Runnable, Breaker> breakerFactory, Runnable onRecovery, io.hotpath.kernel.Observer observer) {
     this.vertx = vertx;
+    this.observer = observer;
     // reconnect attempts back off to at most 1 s (Lettuce's default cap is 30 s): after an outage
     // the cache should come back within about a second of Redis
     this.resources = DefaultClientResources.builder()
@@ -98,11 +100,11 @@ public final class RedisLink implements AutoCloseable {
   }
 
   Future<List<KeyValue<String, byte[]>>> mget(List<String> keys) {
-    return call(() -> cmd.mget(keys.toArray(String[]::new)));
+    return call("MGET", () -> cmd.mget(keys.toArray(String[]::new)));
   }
 
   Future<byte[]> get(String key) {
-    return call(() -> cmd.get(key));
+    return call("GET", () -> cmd.get(key));
   }
 
   /** Writes all values, each with its own TTL, pipelined (one flush). */
@@ -110,7 +112,7 @@ public final class RedisLink implements AutoCloseable {
     if (values.isEmpty()) {
       return Future.succeededFuture();
     }
-    return call(() -> {
+    return call("SET", () -> {
       List<io.lettuce.core.RedisFuture<String>> all = new ArrayList<>(values.size());
       values.forEach((k, v) -> all.add(cmd.set(k, v, SetArgs.Builder.px(ttlMillis.apply(k)))));
       return all.get(all.size() - 1).thenApply(x -> (Void) null);
@@ -119,39 +121,48 @@ public final class RedisLink implements AutoCloseable {
 
   /** SET key NX PX: true when this caller took the lock. */
   Future<Boolean> tryLock(String key, long ttlMillis) {
-    return call(() -> cmd.set(key, new byte[] {1}, SetArgs.Builder.nx().px(ttlMillis))).map("OK"::equals);
+    return call("SET NX", () -> cmd.set(key, new byte[] {1}, SetArgs.Builder.nx().px(ttlMillis))).map("OK"::equals);
   }
 
   Future<Void> del(Collection<String> keys) {
     if (keys.isEmpty()) {
       return Future.succeededFuture();
     }
-    return call(() -> cmd.del(keys.toArray(String[]::new))).mapEmpty();
+    return call("DEL", () -> cmd.del(keys.toArray(String[]::new))).mapEmpty();
   }
 
   /** Publishes; the result is how many subscribers (instances, this one included) received it. */
   Future<Long> publish(String channel, String message) {
-    return call(() -> cmd.publish(channel, message.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    return call("PUBLISH", () -> cmd.publish(channel, message.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
   }
 
   /** A ping through the breaker (readiness, recovery probes). */
   public Future<Void> ping() {
-    return call(() -> cmd.ping()).mapEmpty();
+    return call("PING", () -> cmd.ping()).mapEmpty();
   }
 
-  private <T> Future<T> call(java.util.function.Supplier<CompletionStage<T>> command) {
+  private <T> Future<T> call(String name, java.util.function.Supplier<CompletionStage<T>> command) {
     if (!breaker.allow()) {
       return Future.failedFuture(new IllegalStateException("Redis circuit open"));
     }
+    var observed = observer.start("redis", name);
     CompletionStage<T> stage;
     try {
       stage = command.get();
     } catch (RuntimeException e) {
       breaker.failure();
+      observed.end(e);
       return Future.failedFuture(e);
     }
     var ctx = vertx.getOrCreateContext();
-    return Future.fromCompletionStage(stage, ctx).onSuccess(v -> breaker.success()).onFailure(t -> breaker.failure());
+    return Future.fromCompletionStage(stage, ctx).andThen(ar -> {
+      observed.end(ar.cause());
+      if (ar.succeeded()) {
+        breaker.success();
+      } else {
+        breaker.failure();
+      }
+    });
   }
 
   @Override

@@ -44,7 +44,11 @@ public record Config(
     boolean rateLimit,
     int rateLimitPerSecond,
     int rateLimitAuthPerMinute,
-    int rateLimitLoginPerAccountPerMinute) {
+    int rateLimitLoginPerAccountPerMinute,
+    Duration slowRequest,
+    Duration slowQuery,
+    Optional<String> otlpEndpoint,
+    Duration shutdownDrain) {
 
   /** Reads and validates the configuration from the given environment. */
   public static Config fromEnv(Map<String, String> env) {
@@ -81,7 +85,11 @@ public record Config(
         e.bool("RATE_LIMIT", true),
         e.integer("RATE_LIMIT_PER_SECOND", 200, 1, 1_000_000),
         e.integer("RATE_LIMIT_AUTH_PER_MINUTE", 60, 1, 1_000_000),
-        e.integer("RATE_LIMIT_LOGIN_PER_ACCOUNT_PER_MINUTE", 10, 1, 1_000_000));
+        e.integer("RATE_LIMIT_LOGIN_PER_ACCOUNT_PER_MINUTE", 10, 1, 1_000_000),
+        Duration.ofMillis(e.integer("SLOW_REQUEST_MS", 500, 0, 3_600_000)),
+        Duration.ofMillis(e.integer("SLOW_QUERY_MS", 100, 0, 3_600_000)),
+        e.optional("OTEL_EXPORTER_OTLP_ENDPOINT").map(Config::validHttpUrl),
+        Duration.ofMillis(e.integer("SHUTDOWN_DRAIN_MS", 1000, 0, 600_000)));
   }
 
   /** The effective settings as key/value pairs, secrets masked, in a stable order. */
@@ -111,6 +119,10 @@ public record Config(
     m.put("CACHE_NEGATIVE_TTL_SECONDS", Long.toString(cacheNegativeTtl.toSeconds()));
     m.put("COMPRESSION", compression ? "on (gzip, brotli), above " + compressionMinBytes + " bytes" : "off");
     m.put("PUBLIC_MAX_AGE_SECONDS", Integer.toString(publicMaxAgeSeconds));
+    m.put("SLOW_REQUEST_MS", Long.toString(slowRequest.toMillis()));
+    m.put("SLOW_QUERY_MS", Long.toString(slowQuery.toMillis()));
+    m.put("OTEL_EXPORTER_OTLP_ENDPOINT", otlpEndpoint.orElse("<none: tracing off>"));
+    m.put("SHUTDOWN_DRAIN_MS", Long.toString(shutdownDrain.toMillis()));
     m.put("RATE_LIMIT", rateLimit ? rateLimitPerSecond + "/s per client, " + rateLimitAuthPerMinute + "/min auth per client, "
         + rateLimitLoginPerAccountPerMinute + "/min login per account" : "off");
     return m;
@@ -123,6 +135,13 @@ public record Config(
   private static String validDatabaseUrl(String url) {
     if (!url.matches("^postgres(ql)?://.+")) {
       throw new ConfigException("DATABASE_URL", maskUrl(url), "expected postgresql://user:password@host:port/database");
+    }
+    return url;
+  }
+
+  private static String validHttpUrl(String url) {
+    if (!url.matches("^https?://.+")) {
+      throw new ConfigException("OTEL_EXPORTER_OTLP_ENDPOINT", url, "expected http(s)://host:port (OTLP over HTTP)");
     }
     return url;
   }

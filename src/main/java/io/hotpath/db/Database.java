@@ -29,7 +29,7 @@ public final class Database implements AutoCloseable {
   }
 
   /** Connects (starting the embedded server if no DATABASE_URL), migrates and opens the pool. */
-  public static Database open(Config config, Vertx vertx) {
+  public static Database open(Config config, Vertx vertx, io.hotpath.kernel.Observer observer) {
     EmbeddedPostgresServer embedded = null;
     String url;
     if (config.databaseUrl().isPresent()) {
@@ -57,7 +57,7 @@ public final class Database implements AutoCloseable {
           .setEventLoopSize(config.eventLoops());
       var pool = PgBuilder.pool().with(poolOptions).with(net).connectingTo(options).using(vertx).build();
       LOG.info("database pool: {} connections, pipelining limit {}", config.dbPoolSize(), config.dbPipeliningLimit());
-      return new Database(embedded, options, new Db(pool));
+      return new Database(embedded, options, new Db(pool, observer));
     } catch (RuntimeException e) {
       if (embedded != null) {
         embedded.close();

@@ -1,6 +1,7 @@
 package io.hotpath.db;
 
 import io.hotpath.error.ApiException;
+import io.hotpath.kernel.Observer;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
@@ -22,22 +23,29 @@ import java.util.function.Function;
  */
 public final class Db implements Sql {
   private final Pool pool;
+  private final Observer observer;
   private final LongAdder statements = new LongAdder();
 
-  public Db(Pool pool) {
+  /** Statements go to {@code pool}; {@code observer} times them (slow-query log, metrics, spans). */
+  public Db(Pool pool, Observer observer) {
     this.pool = pool;
+    this.observer = observer;
   }
 
   @Override
   public Future<RowSet<Row>> query(String sql, Tuple args) {
-    statements.increment();
-    return pool.preparedQuery(sql).execute(args).recover(Db::translate);
+    return observed(sql, pool.preparedQuery(sql).execute(args)).recover(Db::translate);
   }
 
   @Override
   public Future<RowSet<Row>> batch(String sql, List<Tuple> args) {
+    return observed(sql, pool.preparedQuery(sql).executeBatch(args)).recover(Db::translate);
+  }
+
+  private <T> Future<T> observed(String sql, Future<T> running) {
     statements.increment();
-    return pool.preparedQuery(sql).executeBatch(args).recover(Db::translate);
+    var call = observer.start("db", sql);
+    return running.andThen(ar -> call.end(ar.cause()));
   }
 
   /**
@@ -63,13 +71,13 @@ public final class Db implements Sql {
     if (t instanceof ApiException || t instanceof PgException) {
       return Future.failedFuture(t);
     }
-    String name = t.getClass().getName();
+    String message = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
     if (t instanceof java.net.ConnectException
-        || t instanceof io.vertx.core.impl.NoStackTraceThrowable && String.valueOf(t.getMessage()).contains("max wait queue")
-        || name.contains("ClosedConnection")
-        || name.contains("ConnectTimeout")
-        || String.valueOf(t.getMessage()).contains("Connection refused")
-        || String.valueOf(t.getMessage()).contains("Timeout")) {
+        || t.getClass().getName().contains("ClosedConnection")
+        || message.contains("connection refused")
+        || message.contains("max wait queue")
+        || message.contains("timeout")
+        || message.contains("closed")) {
       return Future.failedFuture(new ApiException.Unavailable("database", t));
     }
     return Future.failedFuture(t);
@@ -84,14 +92,12 @@ public final class Db implements Sql {
 
     @Override
     public Future<RowSet<Row>> query(String sql, Tuple args) {
-      statements.increment();
-      return conn.preparedQuery(sql).execute(args);
+      return observed(sql, conn.preparedQuery(sql).execute(args));
     }
 
     @Override
     public Future<RowSet<Row>> batch(String sql, List<Tuple> args) {
-      statements.increment();
-      return conn.preparedQuery(sql).executeBatch(args);
+      return observed(sql, conn.preparedQuery(sql).executeBatch(args));
     }
   }
 }

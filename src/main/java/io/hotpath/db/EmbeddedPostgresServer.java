@@ -27,6 +27,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
   /** Starts (initialising on first use) the server whose data lives in {@code dataDir}. */
   public static EmbeddedPostgresServer start(Path dataDir, boolean synchronousCommit) {
+    return start(dataDir, synchronousCommit, 0);
+  }
+
+  /** As {@link #start(Path, boolean)}, on a given port (0: any free port). */
+  public static EmbeddedPostgresServer start(Path dataDir, boolean synchronousCommit, int port) {
     try {
       Files.createDirectories(dataDir);
       var pg = EmbeddedPostgres.builder()
@@ -44,6 +49,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
           .setServerConfig("shared_preload_libraries", "pg_stat_statements")
           .setServerConfig("pg_stat_statements.track", "top")
           .setLocaleConfig("locale", "C.UTF-8")
+          .setPort(port)
           .start();
       LOG.info("embedded PostgreSQL on port {} with data in {}", pg.getPort(), dataDir);
       return new EmbeddedPostgresServer(pg);

@@ -1,7 +1,9 @@
 package io.hotpath.http;
 
 import io.hotpath.auth.Tokens;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -19,10 +21,11 @@ public final class HttpApi {
 
   /** A router with the common handlers and the given feature routes mounted under /api. */
   public static Router router(Vertx vertx, Tokens tokens, long bodyLimit, int publicMaxAge, RateLimits limits,
-      List<Consumer<Router>> features) {
+      Handler<RoutingContext> telemetry, List<Consumer<Router>> features) {
     Router router = Router.router(vertx);
     var failures = new Failures(bodyLimit);
     router.route().handler(new RequestId());
+    router.route().handler(telemetry);
     router.route().handler(CorsHandler.create()
         .addOrigin("*")
         .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.OPTIONS))
@@ -44,6 +47,7 @@ public final class HttpApi {
     for (var feature : features) {
       feature.accept(router);
     }
+    RouteTemplates.install(router);
     router.route().failureHandler(failures);
     router.errorHandler(404, failures);
     router.errorHandler(405, failures);
