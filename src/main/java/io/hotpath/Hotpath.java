@@ -10,7 +10,20 @@ import io.hotpath.config.ConfigException;
 import io.hotpath.db.Database;
 import io.hotpath.db.Db;
 import io.hotpath.http.HttpApi;
+import io.hotpath.dashboard.DashboardRoutes;
+import io.hotpath.export.ExportRoutes;
+import io.hotpath.export.Exports;
 import io.hotpath.http.HttpVerticle;
+import io.hotpath.jobs.JobQueue;
+import io.hotpath.jobs.JobRoutes;
+import io.hotpath.jobs.JobWorker;
+import io.hotpath.mail.Mailer;
+import io.hotpath.mail.WelcomeMail;
+import io.hotpath.notify.NotificationRoutes;
+import io.hotpath.notify.Notifications;
+import io.hotpath.webhook.WebhookRoutes;
+import io.hotpath.webhook.Webhooks;
+import java.util.Map;
 import io.hotpath.http.Json;
 import io.hotpath.http.RateLimits;
 import io.hotpath.ops.EventLoopDelay;
@@ -59,9 +72,13 @@ public final class Hotpath implements AutoCloseable {
   private final Tracing tracing;
   private final java.time.Duration drain;
   private final int port;
+  private final JobWorker worker;
+  private final JobQueue jobs;
 
   private Hotpath(Vertx vertx, Database database, WorkerExecutor cpu, Caches caches, Health health, Tracing tracing,
-      java.time.Duration drain, int port) {
+      java.time.Duration drain, int port, JobWorker worker, JobQueue jobs) {
+    this.worker = worker;
+    this.jobs = jobs;
     this.vertx = vertx;
     this.database = database;
     this.cpu = cpu;
@@ -92,6 +109,7 @@ public final class Hotpath implements AutoCloseable {
     Metrics.bindJvm(registry);
     var tracing = Tracing.create(config.otlpEndpoint().orElse(null));
     var telemetry = new Telemetry(registry, config.slowQuery(), tracing.openTelemetry());
+    io.hotpath.http.RequestId.registerContextLocal(); // context locals first, then Vertx
     Vertx vertx = Vertx.builder()
         .with(new VertxOptions()
             .setEventLoopPoolSize(config.eventLoops())
@@ -112,6 +130,14 @@ public final class Hotpath implements AutoCloseable {
         return Base64.getEncoder().encodeToString(bytes);
       });
       WorkerExecutor cpu = vertx.createSharedWorkerExecutor("hotpath-cpu", config.cpuWorkers());
+      WorkerExecutor io = vertx.createSharedWorkerExecutor("hotpath-io", config.ioWorkers());
+      var clock = java.time.Clock.systemUTC();
+      var jobs = new JobQueue(db, clock, config.jobsMaxAttempts());
+      var webhooks = new Webhooks(vertx, db, jobs, io, config.webhooksAllowPrivate(), (int) config.webhookTimeout().toMillis(), clock);
+      var notifications = new Notifications(db, jobs, webhooks);
+      var mailer = new Mailer(io, config.smtpHost().map(h -> new Mailer.Smtp(h, config.smtpPort(), config.smtpUser().orElse(null),
+          config.smtpPassword().orElse(null), config.smtpFrom())).orElse(null), config.dataDir().resolve("outbox"));
+      var exports = new Exports(vertx, db, database.connectOptions(), config.dataDir().resolve("exports"));
       var tokens = new Tokens(vertx, secret, config.jwtTtl());
       var hasher = new PasswordHasher(cpu, config.bcryptCost());
       var cacheSettings = new CacheSettings(config.cacheL1MaxEntries(), config.cacheL1Ttl(), config.cacheTtl(),
@@ -124,10 +150,16 @@ public final class Hotpath implements AutoCloseable {
       var tags = new TagRoutes(db, caches, cacheSettings);
       var health = new Health(vertx, db, caches == null ? null : caches.redis());
       List<Consumer<Router>> features = List.of(
-          new UserRoutes(db, hasher, tokens, profiles),
-          new ProfileRoutes(db, profiles),
-          new ArticleRoutes(db, config.maxPageSize(), config.maxOffset(), caches, cacheSettings, profiles, tags.cache()),
-          new CommentRoutes(db, config.maxPageSize(), config.maxOffset()),
+          new UserRoutes(db, hasher, tokens, profiles, jobs),
+          new ProfileRoutes(db, profiles, notifications),
+          new ExportRoutes(exports, jobs), // before /api/articles/:slug
+          new ArticleRoutes(db, config.maxPageSize(), config.maxOffset(), caches, cacheSettings, profiles, tags.cache(),
+              notifications, cpu),
+          new CommentRoutes(db, notifications, config.maxPageSize(), config.maxOffset()),
+          new NotificationRoutes(db),
+          new WebhookRoutes(webhooks),
+          new DashboardRoutes(vertx, db, config.dashboardPartTimeout()),
+          new JobRoutes(jobs, config.adminToken().orElse(null)),
           tags,
           health,
           new MetricsRoutes(registry),
@@ -143,8 +175,19 @@ public final class Hotpath implements AutoCloseable {
               new DeploymentOptions().setInstances(config.eventLoops()))
           .await();
       EventLoopDelay.start(vertx, registry, config.eventLoops());
+      JobWorker worker = null;
+      if (config.jobsEnabled()) {
+        worker = new JobWorker(vertx, jobs, Map.of(
+                WelcomeMail.KIND, new WelcomeMail(mailer),
+                Notifications.KIND, notifications,
+                Webhooks.KIND, webhooks,
+                Exports.KIND, exports),
+            database.connectOptions(), new JobWorker.Settings(config.jobsConcurrency(), config.jobsLease(), config.jobsPoll(),
+                config.jobsBackoffBase()), telemetry, registry);
+        worker.start().await();
+      }
       LOG.info("Hotpath listening on http://{}:{}/api", config.host(), actualPort.get());
-      return new Hotpath(vertx, database, cpu, caches, health, tracing, config.shutdownDrain(), actualPort.get());
+      return new Hotpath(vertx, database, cpu, caches, health, tracing, config.shutdownDrain(), actualPort.get(), worker, jobs);
     } catch (RuntimeException e) {
       if (caches != null) {
         caches.close();
@@ -168,6 +211,11 @@ public final class Hotpath implements AutoCloseable {
     return database.db();
   }
 
+  /** The job queue (tests enqueue and inspect jobs). */
+  public JobQueue jobs() {
+    return jobs;
+  }
+
   /** The caches, or null when CACHE=off (tests read load counts). */
   public Caches caches() {
     return caches;
@@ -189,6 +237,9 @@ public final class Hotpath implements AutoCloseable {
       }
     }
     try {
+      if (worker != null) {
+        worker.close();
+      }
       vertx.deploymentIDs().forEach(id -> vertx.undeploy(id).await());
       cpu.close().await();
       if (caches != null) {

@@ -13,6 +13,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -146,9 +147,20 @@ class ObservabilityTest {
       var kv = keyValues(queries.get(queries.size() - 1));
       assertThat(kv.get("statement")).contains("FROM articles a").doesNotContain(secretSlug);
       assertThat(kv).containsKey("duration_ms");
-      var requests = appender.list.stream().filter(e -> e.getLoggerName().equals("hotpath.slow-request")).toList();
-      var req = requests.stream().map(ObservabilityTest::keyValues)
-          .filter(m -> "/api/articles/:slug".equals(m.get("route"))).findFirst().orElseThrow();
+      // the slow-request line is written when the response has ended, which may be just after the client has it
+      Map<String, String> req = null;
+      for (int i = 0; i < 100 && req == null; i++) {
+        req = List.copyOf(appender.list).stream().filter(e -> e.getLoggerName().equals("hotpath.slow-request"))
+            .map(ObservabilityTest::keyValues).filter(m -> "/api/articles/:slug".equals(m.get("route"))).findFirst().orElse(null);
+        if (req == null) {
+          try {
+            Thread.sleep(20);
+          } catch (InterruptedException e) {
+            throw new AssertionError(e);
+          }
+        }
+      }
+      assertThat(req).as("slow-request log line").isNotNull();
       assertThat(req.get("status")).isEqualTo("404");
       assertThat(req.get("method")).isEqualTo("GET");
       assertThat(req.get("request_id")).isEqualTo(r.header("X-Request-Id"));

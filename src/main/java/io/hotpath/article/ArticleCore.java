@@ -8,7 +8,7 @@ record ArticleCore(long id, String slug, String title, String description, Strin
     String createdAt, String updatedAt, int favoritesCount, long authorId) {
 
   ArticleView view(boolean withBody, boolean favorited, ProfileView author) {
-    return new ArticleView(slug, title, description, withBody ? body : null, tagList, createdAt, updatedAt,
+    return new ArticleView(slug, title, description, withBody ? body : null, null, tagList, createdAt, updatedAt,
         favorited, favoritesCount, author);
   }
 }

@@ -82,11 +82,11 @@ final class ArticleQueries {
       WHERE id = $1""";
   static final String DELETE_OWN = "DELETE FROM articles WHERE slug = $1 AND author_id = $2 RETURNING id";
   static final String AUTHOR_OF = "SELECT author_id FROM articles WHERE slug = $1";
-  /** $1 user, $2 slug; returns the article's id (no row: no such article). Idempotent. */
+  /** $1 user, $2 slug; the article's id and author, and whether this call added the favorite (no row: no such article). */
   static final String FAVORITE = """
-      WITH a AS (SELECT id FROM articles WHERE slug = $2),
-           ins AS (INSERT INTO favorites (user_id, article_id) SELECT $1, id FROM a ON CONFLICT DO NOTHING)
-      SELECT id FROM a""";
+      WITH a AS (SELECT id, author_id FROM articles WHERE slug = $2),
+           ins AS (INSERT INTO favorites (user_id, article_id) SELECT $1, id FROM a ON CONFLICT DO NOTHING RETURNING article_id)
+      SELECT a.id, a.author_id, EXISTS (SELECT 1 FROM ins) AS added FROM a""";
   /** $1 user, $2 slug; returns the article's id (no row: no such article). Idempotent. */
   static final String UNFAVORITE = """
       WITH a AS (SELECT id FROM articles WHERE slug = $2),

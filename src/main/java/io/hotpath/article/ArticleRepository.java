@@ -122,10 +122,18 @@ final class ArticleRepository {
         .map(rs -> rs.size() == 0 ? null : rs.iterator().next().getLong("author_id"));
   }
 
-  /** Favorites the article; its id, or null when there is no such article. */
-  Future<Long> favorite(long user, String slug) {
-    return sql.query(ArticleQueries.FAVORITE, Tuple.of(user, slug)).map(ArticleRepository::idOrNull);
+  /** Favorites the article in {@code tx}; its id, author and whether it was new, or null when there is no such article. */
+  static Future<Favorited> favorite(Sql tx, long user, String slug) {
+    return tx.query(ArticleQueries.FAVORITE, Tuple.of(user, slug)).map(rs -> {
+      if (rs.size() == 0) {
+        return null;
+      }
+      Row r = rs.iterator().next();
+      return new Favorited(r.getLong("id"), r.getLong("author_id"), r.getBoolean("added"));
+    });
   }
+
+  record Favorited(long id, long authorId, boolean added) {}
 
   /** Unfavorites the article; its id, or null when there is no such article. */
   Future<Long> unfavorite(long user, String slug) {
@@ -155,6 +163,7 @@ final class ArticleRepository {
         r.getString("title"),
         r.getString("description"),
         r.getString("body"),
+        null,
         tags == null ? List.of() : Arrays.asList(tags),
         Timestamps.format(r.getOffsetDateTime("created_at")),
         Timestamps.format(r.getOffsetDateTime("updated_at")),

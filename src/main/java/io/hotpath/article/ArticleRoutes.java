@@ -17,6 +17,7 @@ public final class ArticleRoutes implements Consumer<Router> {
   private static final int DEFAULT_LIMIT = 20;
 
   private final ArticleService service;
+  private final Markdown markdown;
   private final int maxLimit;
   private final int maxOffset;
 
@@ -26,8 +27,11 @@ public final class ArticleRoutes implements Consumer<Router> {
    */
   public ArticleRoutes(Db db, int maxLimit, int maxOffset, io.hotpath.cache.Caches caches,
       io.hotpath.cache.CacheSettings settings, io.hotpath.social.Profiles profiles,
-      io.hotpath.cache.TwoLevelCache<?> popularTags) {
-    this.service = new ArticleService(db, caches == null ? null : new ArticleCache(caches, db, settings, profiles, popularTags));
+      io.hotpath.cache.TwoLevelCache<?> popularTags, io.hotpath.notify.Notifications notifications,
+      io.vertx.core.WorkerExecutor cpu) {
+    this.service = new ArticleService(db, caches == null ? null : new ArticleCache(caches, db, settings, profiles, popularTags),
+        notifications);
+    this.markdown = new Markdown(cpu);
     this.maxLimit = maxLimit;
     this.maxOffset = maxOffset;
   }
@@ -54,8 +58,10 @@ public final class ArticleRoutes implements Consumer<Router> {
           in.required("body", ArticleService.BODY_MAX),
           tags.orElse(java.util.List.of())));
     });
-    router.get("/api/articles/:slug").handler(ctx ->
-        reply(ctx, 200, service.get(Viewer.id(ctx), ctx.pathParam("slug"))));
+    router.get("/api/articles/:slug").handler(ctx -> {
+      var article = service.get(Viewer.id(ctx), ctx.pathParam("slug"));
+      reply(ctx, 200, "true".equals(ctx.request().getParam("html")) ? article.compose(markdown::withHtml) : article);
+    });
     router.put("/api/articles/:slug").handler(Viewer.required()).handler(ctx -> {
       var in = Input.body(ctx, "article");
       reply(ctx, 200, service.update(Viewer.requireId(ctx), ctx.pathParam("slug"),

@@ -20,12 +20,14 @@ final class ArticleService {
   private final Db db;
   private final ArticleRepository repo;
   private final ArticleCache cache;
+  private final io.hotpath.notify.Notifications notifications;
 
   /** Reads through {@code cache} when given; without it, each read is one SQL statement with views built in SQL. */
-  ArticleService(Db db, ArticleCache cache) {
+  ArticleService(Db db, ArticleCache cache, io.hotpath.notify.Notifications notifications) {
     this.db = db;
     this.repo = new ArticleRepository(db);
     this.cache = cache;
+    this.notifications = notifications;
   }
 
   /** A page of articles matching the filter and the total count, fetched in parallel. */
@@ -99,9 +101,14 @@ final class ArticleService {
             : new ApiException.Forbidden("article"))));
   }
 
-  /** Marks the article as a favorite of {@code user} (idempotent). */
+  /** Marks the article as a favorite of {@code user} (idempotent); the author is notified once, in the same transaction. */
   Future<ArticleView> favorite(long user, String slug) {
-    return repo.favorite(user, slug).compose(id -> afterFavorite(user, slug, id));
+    return db.inTransaction(tx -> ArticleRepository.favorite(tx, user, slug).compose(f -> {
+      if (f == null || !f.added() || notifications == null) {
+        return Future.succeededFuture(f == null ? null : f.id());
+      }
+      return notifications.enqueue(tx, f.authorId(), "favorite", user, f.id(), null).map(f.id());
+    })).compose(id -> afterFavorite(user, slug, id));
   }
 
   /** Removes the article from {@code user}'s favorites (idempotent). */

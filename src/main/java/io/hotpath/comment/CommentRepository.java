@@ -16,9 +16,10 @@ final class CommentRepository {
       WITH ins AS (
           INSERT INTO comments (article_id, author_id, body)
           SELECT a.id, $1, $2 FROM articles a WHERE a.slug = $3
-          RETURNING id, author_id, body, created_at, updated_at)
-      SELECT ins.id, ins.body, ins.created_at, ins.updated_at, u.username, u.bio, u.image, false AS following
-      FROM ins JOIN users u ON u.id = ins.author_id""";
+          RETURNING id, article_id, author_id, body, created_at, updated_at)
+      SELECT ins.id, ins.body, ins.created_at, ins.updated_at, u.username, u.bio, u.image, false AS following,
+             ins.article_id, a.author_id AS article_author_id
+      FROM ins JOIN users u ON u.id = ins.author_id JOIN articles a ON a.id = ins.article_id""";
   /**
    * $1 viewer, $2 slug, $3 limit, $4 offset. The article row is always returned (so "no article" and
    * "no comments" differ); comments come in order through comments_article_idx.
@@ -50,10 +51,18 @@ final class CommentRepository {
     this.sql = sql;
   }
 
-  /** The new comment, or null when the article does not exist. */
-  Future<CommentView> add(long author, String body, String slug) {
-    return sql.query(ADD, Tuple.of(author, body, slug)).map(rs -> rs.size() == 0 ? null : view(rs.iterator().next()));
+  /** Adds the comment in {@code tx}; null when the article does not exist. */
+  static Future<Added> add(Sql tx, long author, String body, String slug) {
+    return tx.query(ADD, Tuple.of(author, body, slug)).map(rs -> {
+      if (rs.size() == 0) {
+        return null;
+      }
+      Row r = rs.iterator().next();
+      return new Added(view(r), r.getLong("article_id"), r.getLong("article_author_id"));
+    });
   }
+
+  record Added(CommentView view, long articleId, long articleAuthorId) {}
 
   /** The article's comments, or null when the article does not exist. */
   Future<List<CommentView>> list(Long viewer, String slug, int limit, int offset) {

@@ -1,6 +1,5 @@
 package io.hotpath.comment;
 
-import io.hotpath.db.Sql;
 import io.hotpath.error.ApiException;
 import io.hotpath.http.Input;
 import io.hotpath.http.Json;
@@ -16,12 +15,16 @@ public final class CommentRoutes implements Consumer<Router> {
   static final int BODY_MAX = 20_000;
   private static final int DEFAULT_LIMIT = 100;
 
+  private final io.hotpath.db.Db db;
   private final CommentRepository repo;
+  private final io.hotpath.notify.Notifications notifications;
   private final int maxLimit;
   private final int maxOffset;
 
-  public CommentRoutes(Sql sql, int maxLimit, int maxOffset) {
-    this.repo = new CommentRepository(sql);
+  public CommentRoutes(io.hotpath.db.Db db, io.hotpath.notify.Notifications notifications, int maxLimit, int maxOffset) {
+    this.db = db;
+    this.notifications = notifications;
+    this.repo = new CommentRepository(db);
     this.maxLimit = Math.max(maxLimit, DEFAULT_LIMIT);
     this.maxOffset = maxOffset;
   }
@@ -40,8 +43,12 @@ public final class CommentRoutes implements Consumer<Router> {
       var in = Input.body(ctx, "comment");
       String body = in.required("body", BODY_MAX);
       String slug = ctx.pathParam("slug");
-      repo.add(Viewer.requireId(ctx), body, slug)
-          .compose(c -> c == null ? Future.failedFuture(new ApiException.NotFound("article", slug)) : Future.succeededFuture(c))
+      long me = Viewer.requireId(ctx);
+      // the article author's notification is queued in the comment's own transaction
+      db.inTransaction(tx -> CommentRepository.add(tx, me, body, slug).compose(a -> a == null || notifications == null
+              ? Future.succeededFuture(a)
+              : notifications.enqueue(tx, a.articleAuthorId(), "comment", me, a.articleId(), a.view().id()).map(a)))
+          .compose(a -> a == null ? Future.failedFuture(new ApiException.NotFound("article", slug)) : Future.succeededFuture(a.view()))
           .onSuccess(c -> Json.send(ctx, 201, Map.of("comment", c)))
           .onFailure(ctx::fail);
     });

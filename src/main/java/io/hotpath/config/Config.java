@@ -48,7 +48,23 @@ public record Config(
     Duration slowRequest,
     Duration slowQuery,
     Optional<String> otlpEndpoint,
-    Duration shutdownDrain) {
+    Duration shutdownDrain,
+    boolean jobsEnabled,
+    int jobsConcurrency,
+    Duration jobsLease,
+    int jobsMaxAttempts,
+    Duration jobsBackoffBase,
+    Duration jobsPoll,
+    Optional<String> adminToken,
+    Optional<String> smtpHost,
+    int smtpPort,
+    Optional<String> smtpUser,
+    Optional<String> smtpPassword,
+    String smtpFrom,
+    boolean webhooksAllowPrivate,
+    Duration webhookTimeout,
+    int ioWorkers,
+    Duration dashboardPartTimeout) {
 
   /** Reads and validates the configuration from the given environment. */
   public static Config fromEnv(Map<String, String> env) {
@@ -89,7 +105,23 @@ public record Config(
         Duration.ofMillis(e.integer("SLOW_REQUEST_MS", 500, 0, 3_600_000)),
         Duration.ofMillis(e.integer("SLOW_QUERY_MS", 100, 0, 3_600_000)),
         e.optional("OTEL_EXPORTER_OTLP_ENDPOINT").map(Config::validHttpUrl),
-        Duration.ofMillis(e.integer("SHUTDOWN_DRAIN_MS", 1000, 0, 600_000)));
+        Duration.ofMillis(e.integer("SHUTDOWN_DRAIN_MS", 1000, 0, 600_000)),
+        e.bool("JOBS", true),
+        e.integer("JOBS_CONCURRENCY", 4, 1, 1000),
+        Duration.ofMillis(e.integer("JOBS_LEASE_MS", 60_000, 1000, 86_400_000)),
+        e.integer("JOBS_MAX_ATTEMPTS", 8, 1, 100),
+        Duration.ofMillis(e.integer("JOBS_BACKOFF_MS", 1000, 1, 3_600_000)),
+        Duration.ofMillis(e.integer("JOBS_POLL_MS", 1000, 10, 600_000)),
+        e.optional("ADMIN_TOKEN"),
+        e.optional("SMTP_HOST"),
+        e.integer("SMTP_PORT", 25, 1, 65535),
+        e.optional("SMTP_USER"),
+        e.optional("SMTP_PASSWORD"),
+        e.string("SMTP_FROM", "Conduit <no-reply@conduit.local>"),
+        e.bool("WEBHOOKS_ALLOW_PRIVATE", false),
+        Duration.ofMillis(e.integer("WEBHOOK_TIMEOUT_MS", 5000, 1, 600_000)),
+        e.integer("IO_WORKERS", 8, 1, 1000),
+        Duration.ofMillis(e.integer("DASHBOARD_PART_TIMEOUT_MS", 500, 1, 600_000)));
   }
 
   /** The effective settings as key/value pairs, secrets masked, in a stable order. */
@@ -123,6 +155,13 @@ public record Config(
     m.put("SLOW_QUERY_MS", Long.toString(slowQuery.toMillis()));
     m.put("OTEL_EXPORTER_OTLP_ENDPOINT", otlpEndpoint.orElse("<none: tracing off>"));
     m.put("SHUTDOWN_DRAIN_MS", Long.toString(shutdownDrain.toMillis()));
+    m.put("JOBS", jobsEnabled ? jobsConcurrency + " at a time, lease " + jobsLease.toMillis() + " ms, " + jobsMaxAttempts
+        + " attempts, backoff from " + jobsBackoffBase.toMillis() + " ms, poll " + jobsPoll.toMillis() + " ms" : "off");
+    m.put("ADMIN_TOKEN", adminToken.isPresent() ? "<masked>" : "<none: admin API off>");
+    m.put("SMTP", smtpHost.map(h -> h + ":" + smtpPort + (smtpUser.isPresent() ? " as " + smtpUser.get() : ""))
+        .orElse("<none: mail goes to " + dataDir.resolve("outbox") + ">"));
+    m.put("WEBHOOKS_ALLOW_PRIVATE", Boolean.toString(webhooksAllowPrivate));
+    m.put("IO_WORKERS", Integer.toString(ioWorkers));
     m.put("RATE_LIMIT", rateLimit ? rateLimitPerSecond + "/s per client, " + rateLimitAuthPerMinute + "/min auth per client, "
         + rateLimitLoginPerAccountPerMinute + "/min login per account" : "off");
     return m;

@@ -1,6 +1,5 @@
 package io.hotpath.social;
 
-import io.hotpath.db.Sql;
 import io.hotpath.http.Json;
 import io.hotpath.http.Viewer;
 import io.vertx.core.Future;
@@ -14,8 +13,8 @@ public final class ProfileRoutes implements Consumer<Router> {
   private final ProfileService service;
 
   /** Routes over {@code sql}; {@code profiles} null means no caching. */
-  public ProfileRoutes(Sql sql, Profiles profiles) {
-    this.service = new ProfileService(new SocialRepository(sql), profiles);
+  public ProfileRoutes(io.hotpath.db.Db db, Profiles profiles, io.hotpath.notify.Notifications notifications) {
+    this.service = new ProfileService(db, profiles, notifications);
   }
 
   @Override

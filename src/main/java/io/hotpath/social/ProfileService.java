@@ -8,12 +8,16 @@ import io.vertx.core.Future;
  * without them, one statement ({@link SocialRepository#PROFILE}).
  */
 final class ProfileService {
+  private final io.hotpath.db.Db db;
   private final SocialRepository repo;
   private final Profiles profiles;
+  private final io.hotpath.notify.Notifications notifications;
 
-  ProfileService(SocialRepository repo, Profiles profiles) {
-    this.repo = repo;
+  ProfileService(io.hotpath.db.Db db, Profiles profiles, io.hotpath.notify.Notifications notifications) {
+    this.db = db;
+    this.repo = new SocialRepository(db);
     this.profiles = profiles;
+    this.notifications = notifications;
   }
 
   /** The profile as {@code viewer} sees it; 404 when no such user. */
@@ -39,7 +43,10 @@ final class ProfileService {
       if (p.id() == viewer) {
         return Future.failedFuture(new ApiException.Invalid("profile", "cannot follow yourself"));
       }
-      return repo.follow(viewer, p.id()).compose(v -> invalidate(viewer)).map(v -> withFollowing(p.view(), true));
+      // the new follower notification is queued in the follow's own transaction
+      return db.inTransaction(tx -> SocialRepository.follow(tx, viewer, p.id()).compose(added -> added && notifications != null
+              ? notifications.enqueue(tx, p.id(), "follow", viewer, null, null) : Future.<Void>succeededFuture()))
+          .compose(v -> invalidate(viewer)).map(v -> withFollowing(p.view(), true));
     });
   }
 

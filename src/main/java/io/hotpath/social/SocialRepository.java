@@ -13,7 +13,8 @@ final class SocialRepository {
              ($1::bigint IS NOT NULL AND EXISTS (
                  SELECT 1 FROM follows f WHERE f.follower_id = $1 AND f.followee_id = u.id)) AS following
       FROM users u WHERE u.username = $2""";
-  static final String FOLLOW = "INSERT INTO follows (follower_id, followee_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+  static final String FOLLOW = """
+      INSERT INTO follows (follower_id, followee_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING follower_id""";
   static final String UNFOLLOW = "DELETE FROM follows WHERE follower_id = $1 AND followee_id = $2";
 
   static final String PROFILES_BY_IDS = "SELECT id, username, bio, image FROM users WHERE id = ANY($1::bigint[])";
@@ -36,8 +37,9 @@ final class SocialRepository {
         .map(rs -> rs.size() == 0 ? null : profile(rs.iterator().next()));
   }
 
-  Future<Void> follow(long follower, long followee) {
-    return sql.query(FOLLOW, Tuple.of(follower, followee)).mapEmpty();
+  /** Follows in {@code tx}; true when the follow is new. */
+  static Future<Boolean> follow(Sql tx, long follower, long followee) {
+    return tx.query(FOLLOW, Tuple.of(follower, followee)).map(rs -> rs.size() > 0);
   }
 
   Future<Void> unfollow(long follower, long followee) {

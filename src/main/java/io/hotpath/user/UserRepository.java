@@ -32,8 +32,8 @@ final class UserRepository {
     this.sql = sql;
   }
 
-  Future<UserRow> insert(String username, String email, String passwordHash) {
-    return sql.query(INSERT, Tuple.of(username, email, passwordHash)).map(rs -> row(rs.iterator().next()));
+  static Future<UserRow> insert(Sql tx, String username, String email, String passwordHash) {
+    return tx.query(INSERT, Tuple.of(username, email, passwordHash)).map(rs -> row(rs.iterator().next()));
   }
 
   Future<UserRow> byEmail(String email) {

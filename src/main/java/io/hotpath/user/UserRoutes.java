@@ -1,7 +1,6 @@
 package io.hotpath.user;
 
 import io.hotpath.auth.Tokens;
-import io.hotpath.db.Sql;
 import io.hotpath.http.Input;
 import io.hotpath.http.Json;
 import io.hotpath.http.Viewer;
@@ -16,8 +15,9 @@ public final class UserRoutes implements Consumer<Router> {
   private final UserService service;
 
   /** Routes over {@code sql}; {@code profiles} (null without caching) is told about renames. */
-  public UserRoutes(Sql sql, PasswordHasher hasher, Tokens tokens, io.hotpath.social.Profiles profiles) {
-    this.service = new UserService(new UserRepository(sql), hasher, tokens, profiles);
+  public UserRoutes(io.hotpath.db.Db db, PasswordHasher hasher, Tokens tokens, io.hotpath.social.Profiles profiles,
+      io.hotpath.jobs.JobQueue jobs) {
+    this.service = new UserService(db, new UserRepository(db), hasher, tokens, profiles, jobs);
   }
 
   @Override

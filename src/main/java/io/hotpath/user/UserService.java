@@ -13,8 +13,13 @@ public final class UserService {
   private final PasswordHasher hasher;
   private final Tokens tokens;
   private final Profiles profiles;
+  private final io.hotpath.db.Db db;
+  private final io.hotpath.jobs.JobQueue jobs;
 
-  UserService(UserRepository users, PasswordHasher hasher, Tokens tokens, Profiles profiles) {
+  UserService(io.hotpath.db.Db db, UserRepository users, PasswordHasher hasher, Tokens tokens, Profiles profiles,
+      io.hotpath.jobs.JobQueue jobs) {
+    this.db = db;
+    this.jobs = jobs;
     this.users = users;
     this.hasher = hasher;
     this.tokens = tokens;
@@ -27,7 +32,11 @@ public final class UserService {
     String e = UserRules.email(email);
     String p = UserRules.password(password);
     return hasher.hash(p)
-        .compose(hash -> users.insert(u, e, hash))
+        // the welcome e-mail is queued in the registration's own transaction: no user, no mail
+        .compose(hash -> db.inTransaction(tx -> UserRepository.insert(tx, u, e, hash).compose(row -> jobs == null
+            ? Future.succeededFuture(row)
+            : jobs.enqueue(tx, io.hotpath.mail.WelcomeMail.KIND, new io.vertx.core.json.JsonObject().put("userId", row.id())
+                .put("email", row.email()).put("username", row.username()), io.hotpath.http.RequestId.current()).map(row))))
         .recover(UserService::conflict)
         .compose(row -> (profiles == null ? Future.<Void>succeededFuture() : profiles.invalidateUsername(row.username()))
             .map(v -> view(row, tokens.issue(row.id()))));

@@ -1,0 +1,13 @@
+package io.hotpath.jobs;
+
+import io.vertx.core.Future;
+
+/**
+ * Runs one kind of job. Delivery is at least once (a job whose worker died runs again), so a
+ * handler must be idempotent: e.g. insert with a unique key on the job id, or check before acting.
+ * A failed future is retried with backoff, and the job is dead after its last attempt.
+ */
+public interface JobHandler {
+  /** Does the job's work; never blocks the calling event loop. */
+  Future<Void> handle(Job job);
+}
