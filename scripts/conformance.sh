@@ -74,7 +74,7 @@ for topology in $topologies; do
   case $topology in
     single)
       log=$root/.hotpath/conformance-single.log
-      PORT=18080 DATA_DIR=$data JWT_SECRET=$secret ./hotpath start > "$log" 2>&1 & pids+=($!)
+      PORT=18080 DATA_DIR=$data JWT_SECRET=$secret setsid ./hotpath start > "$log" 2>&1 & pids+=($!)
       wait_for 18080 "$log" $! || exit 1
       run_suites 18080 "one instance" || { status=1; tail -40 "$log" >&2; }
       ;;
@@ -82,11 +82,11 @@ for topology in $topologies; do
       redis=$(redis_binary)
       "$redis" --port 16379 --save "" --appendonly no > "$root/.hotpath/conformance-redis.log" 2>&1 & pids+=($!)
       loga=$root/.hotpath/conformance-a.log; logb=$root/.hotpath/conformance-b.log
-      PORT=18181 DATA_DIR=$data JWT_SECRET=$secret REDIS_URL=redis://127.0.0.1:16379 ./hotpath start > "$loga" 2>&1 & pids+=($!)
+      PORT=18181 DATA_DIR=$data JWT_SECRET=$secret REDIS_URL=redis://127.0.0.1:16379 setsid ./hotpath start > "$loga" 2>&1 & pids+=($!)
       wait_for 18181 "$loga" $! || exit 1
       pgport=$(grep -oP 'embedded PostgreSQL on port \K[0-9]+' "$loga" | head -1)
       PORT=18182 DATABASE_URL=postgresql://postgres@localhost:$pgport/postgres JWT_SECRET=$secret \
-        REDIS_URL=redis://127.0.0.1:16379 ./hotpath start > "$logb" 2>&1 & pids+=($!)
+        REDIS_URL=redis://127.0.0.1:16379 setsid ./hotpath start > "$logb" 2>&1 & pids+=($!)
       wait_for 18182 "$logb" $! || exit 1
       python3 scripts/rr-proxy.py 18180 18181 18182 & pids+=($!)
       sleep 0.5

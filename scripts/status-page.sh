@@ -18,9 +18,11 @@ fi
 [ -f target/hotpath.jar ] || ./hotpath build
 data=$(mktemp -d)
 log=$root/.hotpath/status-page-server.log
-PORT=18090 DATA_DIR=$data RATE_LIMIT=off SHUTDOWN_DRAIN_MS=0 ./hotpath start > "$log" 2>&1 &
+PORT=18090 DATA_DIR=$data RATE_LIMIT=off SHUTDOWN_DRAIN_MS=0 setsid ./hotpath start > "$log" 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT
+trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf "$data"' EXIT
 for _ in $(seq 1 120); do curl -fs http://127.0.0.1:18090/health/ready >/dev/null 2>&1 && break; sleep 0.5; done
 mkdir -p target
-NODE_PATH=$tools/node_modules node scripts/status-page-check.cjs http://127.0.0.1:18090 target/status-page.png
+rc=0
+NODE_PATH=$tools/node_modules node scripts/status-page-check.cjs http://127.0.0.1:18090 target/status-page.png || rc=$?
+exit $rc
