@@ -39,25 +39,9 @@ final class ArticleQueries {
   static final String BY_ID =
       "SELECT " + FULL_COLUMNS + " FROM articles a JOIN users u ON u.id = a.author_id WHERE a.id = $2";
 
-  /**
-   * $1 viewer (the follower), $2 limit, $3 offset. Each followee contributes at most limit+offset
-   * newest articles through articles_author_created_idx (LATERAL), so the sort is bounded by
-   * followees x page depth, not by how much the followees ever wrote.
-   */
-  static final String FEED = "SELECT " + LIST_COLUMNS + "\n" + """
-       FROM (SELECT fa.id, fa.created_at
-             FROM follows fo
-             CROSS JOIN LATERAL (
-                 SELECT a2.id, a2.created_at FROM articles a2
-                 WHERE a2.author_id = fo.followee_id
-                 ORDER BY a2.created_at DESC, a2.id DESC
-                 LIMIT ($2::int + $3::int)) fa
-             WHERE fo.follower_id = $1
-             ORDER BY fa.created_at DESC, fa.id DESC
-             LIMIT $2::int OFFSET $3::int) p
-       JOIN articles a ON a.id = p.id
-       JOIN users u ON u.id = a.author_id
-       ORDER BY a.created_at DESC, a.id DESC""";
+  /** $1 viewer (the follower), $2 limit, $3 offset: the feed page with views built in SQL. */
+  static final String FEED = "SELECT " + LIST_COLUMNS + " FROM (" + ArticleQueries.feedPage() + ") p"
+      + " JOIN articles a ON a.id = p.id JOIN users u ON u.id = a.author_id ORDER BY a.created_at DESC, a.id DESC";
 
   /** $1 viewer. Sums the followees' trigger-maintained article counts. */
   static final String FEED_COUNT = """
@@ -107,16 +91,25 @@ final class ArticleQueries {
              ARRAY(SELECT article_id FROM favorites WHERE user_id = u ORDER BY article_id LIMIT 50000) AS ids
       FROM unnest($1::bigint[]) AS u""";
   /** $1 follower, $2 limit, $3 offset: the feed page's ids only (views come from the cache). */
-  static final String FEED_IDS = """
-      SELECT fa.id FROM follows fo
-      CROSS JOIN LATERAL (
-          SELECT a2.id, a2.created_at FROM articles a2
-          WHERE a2.author_id = fo.followee_id
-          ORDER BY a2.created_at DESC, a2.id DESC
-          LIMIT ($2::int + $3::int)) fa
-      WHERE fo.follower_id = $1
-      ORDER BY fa.created_at DESC, fa.id DESC
-      LIMIT $2::int OFFSET $3::int""";
+  static final String FEED_IDS = feedPage();
+
+  /**
+   * The feed page's ids and creation times, newest first: each followee contributes at most
+   * limit+offset newest articles through articles_author_created_idx (LATERAL), so the sort is
+   * bounded by followees x page depth, not by how much the followees ever wrote.
+   */
+  private static String feedPage() {
+    return """
+        SELECT fa.id, fa.created_at FROM follows fo
+        CROSS JOIN LATERAL (
+            SELECT a2.id, a2.created_at FROM articles a2
+            WHERE a2.author_id = fo.followee_id
+            ORDER BY a2.created_at DESC, a2.id DESC
+            LIMIT ($2::int + $3::int)) fa
+        WHERE fo.follower_id = $1
+        ORDER BY fa.created_at DESC, fa.id DESC
+        LIMIT $2::int OFFSET $3::int""";
+  }
 
   /** The ids of one page of the filtered list, newest first (views come from the cache). */
   static Statement pageIds(ArticleFilter f, int limit, int offset) {

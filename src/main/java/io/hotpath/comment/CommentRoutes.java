@@ -54,7 +54,7 @@ public final class CommentRoutes implements Consumer<Router> {
     });
     router.delete("/api/articles/:slug/comments/:id").handler(Viewer.required()).handler(ctx -> {
       String slug = ctx.pathParam("slug");
-      long id = commentId(ctx.pathParam("id"));
+      long id = io.hotpath.http.PathIds.of(ctx, "id");
       repo.deleteOwn(slug, id, Viewer.requireId(ctx))
           .compose(deleted -> deleted ? Future.<Void>succeededFuture() : repo.explainDelete(slug, id).compose(why ->
               Future.<Void>failedFuture(switch (why) {
@@ -65,17 +65,5 @@ public final class CommentRoutes implements Consumer<Router> {
           .onSuccess(v -> ctx.response().setStatusCode(204).end())
           .onFailure(ctx::fail);
     });
-  }
-
-  private static long commentId(String raw) {
-    try {
-      long id = Long.parseLong(raw);
-      if (id <= 0) {
-        throw new NumberFormatException();
-      }
-      return id;
-    } catch (NumberFormatException e) {
-      throw new ApiException.Invalid("id", "must be a positive integer");
-    }
   }
 }

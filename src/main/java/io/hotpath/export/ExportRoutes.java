@@ -51,12 +51,7 @@ public final class ExportRoutes implements Consumer<Router> {
           .onFailure(ctx::fail);
     });
     router.get("/api/exports/:id").handler(Viewer.required()).handler(ctx -> {
-      long id;
-      try {
-        id = Long.parseLong(ctx.pathParam("id"));
-      } catch (NumberFormatException e) {
-        throw new ApiException.Invalid("id", "must be an integer");
-      }
+      long id = io.hotpath.http.PathIds.of(ctx, "id");
       long me = Viewer.requireId(ctx);
       exports.find(id).onSuccess(row -> {
         if (row != null && row.userId() != me) {

@@ -59,10 +59,6 @@ public final class JobRoutes implements Consumer<Router> {
   }
 
   private static long id(RoutingContext ctx) {
-    try {
-      return Long.parseLong(ctx.pathParam("id"));
-    } catch (NumberFormatException e) {
-      throw new ApiException.Invalid("id", "must be an integer");
-    }
+    return io.hotpath.http.PathIds.of(ctx, "id");
   }
 }

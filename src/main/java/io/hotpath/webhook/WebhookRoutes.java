@@ -46,12 +46,7 @@ public final class WebhookRoutes implements Consumer<Router> {
         .onSuccess(l -> Json.ok(ctx, Map.of("webhooks", l.stream().map(JsonObject::getMap).toList())))
         .onFailure(ctx::fail));
     router.delete("/api/webhooks/:id").handler(Viewer.required()).handler(ctx -> {
-      long id;
-      try {
-        id = Long.parseLong(ctx.pathParam("id"));
-      } catch (NumberFormatException e) {
-        throw new ApiException.Invalid("id", "must be an integer");
-      }
+      long id = io.hotpath.http.PathIds.of(ctx, "id");
       webhooks.repo().delete(id, Viewer.requireId(ctx)).onSuccess(ok -> {
         if (ok) {
           ctx.response().setStatusCode(204).end();
