@@ -2,18 +2,20 @@ package io.hotpath;
 
 import io.hotpath.article.ArticleRoutes;
 import io.hotpath.auth.Tokens;
-import io.hotpath.comment.CommentRoutes;
 import io.hotpath.cache.CacheSettings;
 import io.hotpath.cache.Caches;
+import io.hotpath.comment.CommentRoutes;
 import io.hotpath.config.Config;
 import io.hotpath.config.ConfigException;
+import io.hotpath.dashboard.DashboardRoutes;
 import io.hotpath.db.Database;
 import io.hotpath.db.Db;
-import io.hotpath.http.HttpApi;
-import io.hotpath.dashboard.DashboardRoutes;
 import io.hotpath.export.ExportRoutes;
 import io.hotpath.export.Exports;
+import io.hotpath.http.HttpApi;
 import io.hotpath.http.HttpVerticle;
+import io.hotpath.http.Json;
+import io.hotpath.http.RateLimits;
 import io.hotpath.jobs.JobQueue;
 import io.hotpath.jobs.JobRoutes;
 import io.hotpath.jobs.JobWorker;
@@ -21,11 +23,6 @@ import io.hotpath.mail.Mailer;
 import io.hotpath.mail.WelcomeMail;
 import io.hotpath.notify.NotificationRoutes;
 import io.hotpath.notify.Notifications;
-import io.hotpath.webhook.WebhookRoutes;
-import io.hotpath.webhook.Webhooks;
-import java.util.Map;
-import io.hotpath.http.Json;
-import io.hotpath.http.RateLimits;
 import io.hotpath.ops.EventLoopDelay;
 import io.hotpath.ops.Health;
 import io.hotpath.ops.Metrics;
@@ -34,22 +31,25 @@ import io.hotpath.ops.RequestTelemetry;
 import io.hotpath.ops.StatusRoutes;
 import io.hotpath.ops.Telemetry;
 import io.hotpath.ops.Tracing;
-import io.vertx.micrometer.MicrometerMetricsFactory;
-import io.hotpath.social.Profiles;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.hotpath.social.ProfileRoutes;
+import io.hotpath.social.Profiles;
 import io.hotpath.tag.TagRoutes;
 import io.hotpath.user.PasswordHasher;
 import io.hotpath.user.UserRoutes;
+import io.hotpath.webhook.WebhookRoutes;
+import io.hotpath.webhook.Webhooks;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.ext.web.Router;
+import io.vertx.micrometer.MicrometerMetricsFactory;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -75,8 +75,17 @@ public final class Hotpath implements AutoCloseable {
   private final JobWorker worker;
   private final JobQueue jobs;
 
-  private Hotpath(Vertx vertx, Database database, WorkerExecutor cpu, Caches caches, Health health, Tracing tracing,
-      java.time.Duration drain, int port, JobWorker worker, JobQueue jobs) {
+  private Hotpath(
+      Vertx vertx,
+      Database database,
+      WorkerExecutor cpu,
+      Caches caches,
+      Health health,
+      Tracing tracing,
+      java.time.Duration drain,
+      int port,
+      JobWorker worker,
+      JobQueue jobs) {
     this.worker = worker;
     this.jobs = jobs;
     this.vertx = vertx;
@@ -102,7 +111,9 @@ public final class Hotpath implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(new Thread(app::close, "hotpath-shutdown"));
   }
 
-  /** Starts a complete server (blocking until it listens); close it to stop everything it started. */
+  /**
+   * Starts a complete server (blocking until it listens); close it to stop everything it started.
+   */
   public static Hotpath start(Config config) {
     config.describe().forEach((k, v) -> LOG.info("config {}={}", k, v));
     var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -110,84 +121,176 @@ public final class Hotpath implements AutoCloseable {
     var tracing = Tracing.create(config.otlpEndpoint().orElse(null));
     var telemetry = new Telemetry(registry, config.slowQuery(), tracing.openTelemetry());
     io.hotpath.http.RequestId.registerContextLocal(); // context locals first, then Vertx
-    Vertx vertx = Vertx.builder()
-        .with(new VertxOptions()
-            .setEventLoopPoolSize(config.eventLoops())
-            .setMaxEventLoopExecuteTime(200)
-            .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS)
-            .setMetricsOptions(Metrics.vertxOptions()))
-        .withMetrics(new MicrometerMetricsFactory(registry))
-        .build();
+    Vertx vertx =
+        Vertx.builder()
+            .with(
+                new VertxOptions()
+                    .setEventLoopPoolSize(config.eventLoops())
+                    .setMaxEventLoopExecuteTime(200)
+                    .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS)
+                    .setMetricsOptions(Metrics.vertxOptions()))
+            .withMetrics(new MicrometerMetricsFactory(registry))
+            .build();
     Database database = null;
     Caches caches = null;
     try {
       database = Database.open(config, vertx, telemetry);
       Db db = database.db();
-      String secret = config.jwtSecret().orElseGet(() -> {
-        LOG.warn("JWT_SECRET is not set: using a random secret, so tokens stop working when this process exits");
-        byte[] bytes = new byte[48];
-        new SecureRandom().nextBytes(bytes);
-        return Base64.getEncoder().encodeToString(bytes);
-      });
+      String secret =
+          config
+              .jwtSecret()
+              .orElseGet(
+                  () -> {
+                    LOG.warn(
+                        "JWT_SECRET is not set: using a random secret, so tokens stop working when this process exits");
+                    byte[] bytes = new byte[48];
+                    new SecureRandom().nextBytes(bytes);
+                    return Base64.getEncoder().encodeToString(bytes);
+                  });
       WorkerExecutor cpu = vertx.createSharedWorkerExecutor("hotpath-cpu", config.cpuWorkers());
       WorkerExecutor io = vertx.createSharedWorkerExecutor("hotpath-io", config.ioWorkers());
       var clock = java.time.Clock.systemUTC();
-      var jobs = new JobQueue(db, clock, config.jobsMaxAttempts());
-      var webhooks = new Webhooks(vertx, db, jobs, io, config.webhooksAllowPrivate(), (int) config.webhookTimeout().toMillis(), clock);
-      var notifications = new Notifications(db, jobs, webhooks);
-      var mailer = new Mailer(io, config.smtpHost().map(h -> new Mailer.Smtp(h, config.smtpPort(), config.smtpUser().orElse(null),
-          config.smtpPassword().orElse(null), config.smtpFrom())).orElse(null), config.dataDir().resolve("outbox"));
-      var exports = new Exports(vertx, db, database.connectOptions(), config.dataDir().resolve("exports"));
+      // background work (jobs, health checks) shares the pool but not the request statement count
+      Db background = new Db(db.pool(), telemetry);
+      var jobs = new JobQueue(background, clock, config.jobsMaxAttempts());
+      var webhooks =
+          new Webhooks(
+              vertx,
+              background,
+              jobs,
+              io,
+              config.webhooksAllowPrivate(),
+              (int) config.webhookTimeout().toMillis(),
+              clock);
+      var notifications = new Notifications(background, jobs, webhooks);
+      var mailer =
+          new Mailer(
+              io,
+              config
+                  .smtpHost()
+                  .map(
+                      h ->
+                          new Mailer.Smtp(
+                              h,
+                              config.smtpPort(),
+                              config.smtpUser().orElse(null),
+                              config.smtpPassword().orElse(null),
+                              config.smtpFrom()))
+                  .orElse(null),
+              config.dataDir().resolve("outbox"));
+      var exports =
+          new Exports(
+              vertx, background, database.connectOptions(), config.dataDir().resolve("exports"));
       var tokens = new Tokens(vertx, secret, config.jwtTtl());
       var hasher = new PasswordHasher(cpu, config.bcryptCost());
-      var cacheSettings = new CacheSettings(config.cacheL1MaxEntries(), config.cacheL1Ttl(), config.cacheTtl(),
-          config.cacheNegativeTtl());
+      var cacheSettings =
+          new CacheSettings(
+              config.cacheL1MaxEntries(),
+              config.cacheL1Ttl(),
+              config.cacheTtl(),
+              config.cacheNegativeTtl());
       if (config.cacheEnabled()) {
-        caches = new Caches(vertx, Json.MAPPER, registry, config.redisUrl().orElse(null), config.redisTimeout(),
-            System::nanoTime, telemetry);
+        caches =
+            new Caches(
+                vertx,
+                Json.MAPPER,
+                registry,
+                config.redisUrl().orElse(null),
+                config.redisTimeout(),
+                System::nanoTime,
+                telemetry);
       }
       var profiles = caches == null ? null : new Profiles(caches, db, cacheSettings);
       var tags = new TagRoutes(db, caches, cacheSettings);
-      var health = new Health(vertx, db, caches == null ? null : caches.redis());
-      List<Consumer<Router>> features = List.of(
-          new UserRoutes(db, hasher, tokens, profiles, jobs),
-          new ProfileRoutes(db, profiles, notifications),
-          new ExportRoutes(exports, jobs), // before /api/articles/:slug
-          new ArticleRoutes(db, config.maxPageSize(), config.maxOffset(), caches, cacheSettings, profiles, tags.cache(),
-              notifications, cpu),
-          new CommentRoutes(db, notifications, config.maxPageSize(), config.maxOffset()),
-          new NotificationRoutes(db),
-          new WebhookRoutes(webhooks),
-          new DashboardRoutes(vertx, db, config.dashboardPartTimeout()),
-          new JobRoutes(jobs, config.adminToken().orElse(null)),
-          tags,
-          health,
-          new MetricsRoutes(registry),
-          new StatusRoutes());
-      var limits = config.rateLimit() ? new RateLimits(vertx, caches == null ? null : caches.redis(),
-          config.rateLimitPerSecond(), config.rateLimitAuthPerMinute(), config.rateLimitLoginPerAccountPerMinute()) : null;
+      var health = new Health(vertx, background, caches == null ? null : caches.redis());
+      List<Consumer<Router>> features =
+          List.of(
+              new UserRoutes(db, hasher, tokens, profiles, jobs),
+              new ProfileRoutes(db, profiles, notifications),
+              new ExportRoutes(exports, jobs), // before /api/articles/:slug
+              new ArticleRoutes(
+                  db,
+                  config.maxPageSize(),
+                  config.maxOffset(),
+                  caches,
+                  cacheSettings,
+                  profiles,
+                  tags.cache(),
+                  notifications,
+                  cpu),
+              new CommentRoutes(db, notifications, config.maxPageSize(), config.maxOffset()),
+              new NotificationRoutes(db),
+              new WebhookRoutes(webhooks),
+              new DashboardRoutes(vertx, db, config.dashboardPartTimeout()),
+              new JobRoutes(jobs, config.adminToken().orElse(null)),
+              tags,
+              health,
+              new MetricsRoutes(registry),
+              new StatusRoutes());
+      var limits =
+          config.rateLimit()
+              ? new RateLimits(
+                  vertx,
+                  caches == null ? null : caches.redis(),
+                  config.rateLimitPerSecond(),
+                  config.rateLimitAuthPerMinute(),
+                  config.rateLimitLoginPerAccountPerMinute())
+              : null;
       var requests = new RequestTelemetry(config.slowRequest(), telemetry);
       var actualPort = new AtomicInteger();
-      vertx.deployVerticle(
-              () -> new HttpVerticle(() -> HttpApi.router(vertx, tokens, config.bodyLimitBytes(), config.publicMaxAgeSeconds(),
-                      limits, requests, features),
-                  config.host(), config.port(), config.compression() ? config.compressionMinBytes() : -1, actualPort),
+      vertx
+          .deployVerticle(
+              () ->
+                  new HttpVerticle(
+                      () ->
+                          HttpApi.router(
+                              vertx,
+                              tokens,
+                              config.bodyLimitBytes(),
+                              config.publicMaxAgeSeconds(),
+                              limits,
+                              requests,
+                              features),
+                      config.host(),
+                      config.port(),
+                      config.compression() ? config.compressionMinBytes() : -1,
+                      actualPort),
               new DeploymentOptions().setInstances(config.eventLoops()))
           .await();
       EventLoopDelay.start(vertx, registry, config.eventLoops());
       JobWorker worker = null;
       if (config.jobsEnabled()) {
-        worker = new JobWorker(vertx, jobs, Map.of(
-                WelcomeMail.KIND, new WelcomeMail(mailer),
-                Notifications.KIND, notifications,
-                Webhooks.KIND, webhooks,
-                Exports.KIND, exports),
-            database.connectOptions(), new JobWorker.Settings(config.jobsConcurrency(), config.jobsLease(), config.jobsPoll(),
-                config.jobsBackoffBase()), telemetry, registry);
+        worker =
+            new JobWorker(
+                vertx,
+                jobs,
+                Map.of(
+                    WelcomeMail.KIND, new WelcomeMail(mailer),
+                    Notifications.KIND, notifications,
+                    Webhooks.KIND, webhooks,
+                    Exports.KIND, exports),
+                database.connectOptions(),
+                new JobWorker.Settings(
+                    config.jobsConcurrency(),
+                    config.jobsLease(),
+                    config.jobsPoll(),
+                    config.jobsBackoffBase()),
+                telemetry,
+                registry);
         worker.start().await();
       }
       LOG.info("Hotpath listening on http://{}:{}/api", config.host(), actualPort.get());
-      return new Hotpath(vertx, database, cpu, caches, health, tracing, config.shutdownDrain(), actualPort.get(), worker, jobs);
+      return new Hotpath(
+          vertx,
+          database,
+          cpu,
+          caches,
+          health,
+          tracing,
+          config.shutdownDrain(),
+          actualPort.get(),
+          worker,
+          jobs);
     } catch (RuntimeException e) {
       if (caches != null) {
         caches.close();

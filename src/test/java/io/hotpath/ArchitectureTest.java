@@ -10,20 +10,29 @@ import org.junit.jupiter.api.Test;
 
 /** Package-by-feature boundaries: features don't reach into each other; SQL stays out of HTTP. */
 class ArchitectureTest {
-  static final JavaClasses CLASSES = new ClassFileImporter()
-      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-      .importPackages("io.hotpath");
+  static final JavaClasses CLASSES =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("io.hotpath");
 
   @Test
   void feature_packages_do_not_depend_on_each_other_in_cycles() {
-    SlicesRuleDefinition.slices().matching("io.hotpath.(*)..").should().beFreeOfCycles().check(CLASSES);
+    SlicesRuleDefinition.slices()
+        .matching("io.hotpath.(*)..")
+        .should()
+        .beFreeOfCycles()
+        .check(CLASSES);
   }
 
   @Test
   void features_use_only_the_kernel_and_social_views_of_other_features() {
     for (String feature : new String[] {"user", "article", "comment", "tag", "social"}) {
-      noClasses().that().resideInAPackage("io.hotpath." + feature + "..")
-          .should().dependOnClassesThat().resideInAnyPackage(otherFeatures(feature))
+      noClasses()
+          .that()
+          .resideInAPackage("io.hotpath." + feature + "..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(otherFeatures(feature))
           .allowEmptyShould(true)
           .check(CLASSES);
     }
@@ -31,15 +40,23 @@ class ArchitectureTest {
 
   @Test
   void the_kernel_knows_nothing_of_http_or_sql() {
-    noClasses().that().resideInAnyPackage("io.hotpath.kernel..", "io.hotpath.error..", "io.hotpath.config..")
-        .should().dependOnClassesThat().resideInAnyPackage("io.vertx.ext.web..", "io.vertx.sqlclient..", "io.vertx.pgclient..")
+    noClasses()
+        .that()
+        .resideInAnyPackage("io.hotpath.kernel..", "io.hotpath.error..", "io.hotpath.config..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.vertx.ext.web..", "io.vertx.sqlclient..", "io.vertx.pgclient..")
         .check(CLASSES);
   }
 
   @Test
   void routes_classes_do_not_touch_the_sql_client_directly() {
-    noClasses().that().haveSimpleNameEndingWith("Routes")
-        .should().dependOnClassesThat().resideInAnyPackage("io.vertx.sqlclient..", "io.vertx.pgclient..")
+    noClasses()
+        .that()
+        .haveSimpleNameEndingWith("Routes")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.vertx.sqlclient..", "io.vertx.pgclient..")
         .check(CLASSES);
   }
 

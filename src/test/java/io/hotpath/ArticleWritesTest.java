@@ -15,7 +15,8 @@ class ArticleWritesTest {
     String a = server.article(t, "Same Title " + u);
     String b = server.article(t, "Same Title " + u);
     assertThat(a).isNotEqualTo(b);
-    var moved = server.put("/api/articles/" + a, "{\"article\":{\"title\":\"Other Title " + u + "\"}}", t);
+    var moved =
+        server.put("/api/articles/" + a, "{\"article\":{\"title\":\"Other Title " + u + "\"}}", t);
     assertThat(moved.status()).isEqualTo(200);
     String newSlug = moved.json().at("/article/slug").asText();
     assertThat(newSlug).isEqualTo("other-title-" + u);
@@ -31,13 +32,20 @@ class ArticleWritesTest {
     String tag = "cnt_tag_" + u;
     String s1 = server.article(t, "C1 " + u, tag);
     server.article(t, "C2 " + u, tag);
-    assertThat(server.get("/api/articles?author=" + author, null).json().get("articlesCount").asLong()).isEqualTo(2);
-    assertThat(server.get("/api/articles?tag=" + tag, null).json().get("articlesCount").asLong()).isEqualTo(2);
+    assertThat(
+            server.get("/api/articles?author=" + author, null).json().get("articlesCount").asLong())
+        .isEqualTo(2);
+    assertThat(server.get("/api/articles?tag=" + tag, null).json().get("articlesCount").asLong())
+        .isEqualTo(2);
     long globalBefore = server.get("/api/articles", null).json().get("articlesCount").asLong();
     assertThat(server.delete("/api/articles/" + s1, t).status()).isEqualTo(204);
-    assertThat(server.get("/api/articles?author=" + author, null).json().get("articlesCount").asLong()).isEqualTo(1);
-    assertThat(server.get("/api/articles?tag=" + tag, null).json().get("articlesCount").asLong()).isEqualTo(1);
-    assertThat(server.get("/api/articles", null).json().get("articlesCount").asLong()).isEqualTo(globalBefore - 1);
+    assertThat(
+            server.get("/api/articles?author=" + author, null).json().get("articlesCount").asLong())
+        .isEqualTo(1);
+    assertThat(server.get("/api/articles?tag=" + tag, null).json().get("articlesCount").asLong())
+        .isEqualTo(1);
+    assertThat(server.get("/api/articles", null).json().get("articlesCount").asLong())
+        .isEqualTo(globalBefore - 1);
   }
 
   @Test
@@ -48,19 +56,43 @@ class ArticleWritesTest {
     server.post("/api/articles/" + s + "/favorite", null, t);
     var twice = server.post("/api/articles/" + s + "/favorite", null, t);
     assertThat(twice.json().at("/article/favoritesCount").asInt()).isEqualTo(1);
-    assertThat(server.get("/api/articles?favorited=fav2_" + u, null).json().get("articlesCount").asLong()).isEqualTo(1);
+    assertThat(
+            server
+                .get("/api/articles?favorited=fav2_" + u, null)
+                .json()
+                .get("articlesCount")
+                .asLong())
+        .isEqualTo(1);
     var un = server.delete("/api/articles/" + s + "/favorite", t);
     assertThat(un.json().at("/article/favoritesCount").asInt()).isZero();
-    assertThat(server.delete("/api/articles/" + s + "/favorite", t).json().at("/article/favoritesCount").asInt()).isZero();
+    assertThat(
+            server
+                .delete("/api/articles/" + s + "/favorite", t)
+                .json()
+                .at("/article/favoritesCount")
+                .asInt())
+        .isZero();
   }
 
   @Test
   void tags_are_trimmed_deduplicated_and_sorted_and_a_new_tag_is_listed_at_once() {
     String u = TestServer.uid();
     String t = server.register("tg_" + u);
-    var r = server.post("/api/articles", "{\"article\":{\"title\":\"T " + u + "\",\"description\":\"d\",\"body\":\"b\",\"tagList\":[\" zz" + u
-        + " \",\"aa" + u + "\",\"zz" + u + "\",\"  \"]}}", t);
-    assertThat(r.json().at("/article/tagList").toString()).isEqualTo("[\"aa" + u + "\",\"zz" + u + "\"]");
+    var r =
+        server.post(
+            "/api/articles",
+            "{\"article\":{\"title\":\"T "
+                + u
+                + "\",\"description\":\"d\",\"body\":\"b\",\"tagList\":[\" zz"
+                + u
+                + " \",\"aa"
+                + u
+                + "\",\"zz"
+                + u
+                + "\",\"  \"]}}",
+            t);
+    assertThat(r.json().at("/article/tagList").toString())
+        .isEqualTo("[\"aa" + u + "\",\"zz" + u + "\"]");
     assertThat(server.get("/api/tags", null).body()).contains("aa" + u, "zz" + u);
   }
 
@@ -89,17 +121,36 @@ class ArticleWritesTest {
   void email_is_unique_regardless_of_case_and_login_ignores_case() {
     String u = "case_" + TestServer.uid();
     server.register(u);
-    var dup = server.post("/api/users", "{\"user\":{\"username\":\"" + u + "x\",\"email\":\"" + u.toUpperCase()
-        + "@EXAMPLE.com\",\"password\":\"password123\"}}", null);
+    var dup =
+        server.post(
+            "/api/users",
+            "{\"user\":{\"username\":\""
+                + u
+                + "x\",\"email\":\""
+                + u.toUpperCase()
+                + "@EXAMPLE.com\",\"password\":\"password123\"}}",
+            null);
     assertThat(dup.status()).isEqualTo(409);
     assertThat(dup.json().at("/errors/email/0").asText()).isEqualTo("has already been taken");
-    var login = server.post("/api/users/login", "{\"user\":{\"email\":\"" + u.toUpperCase() + "@example.com\",\"password\":\"password123\"}}", null);
+    var login =
+        server.post(
+            "/api/users/login",
+            "{\"user\":{\"email\":\""
+                + u.toUpperCase()
+                + "@example.com\",\"password\":\"password123\"}}",
+            null);
     assertThat(login.status()).isEqualTo(200);
   }
 
   @Test
   void unknown_email_and_wrong_password_get_the_same_401() {
-    var r = server.post("/api/users/login", "{\"user\":{\"email\":\"nobody-" + TestServer.uid() + "@x.io\",\"password\":\"password123\"}}", null);
+    var r =
+        server.post(
+            "/api/users/login",
+            "{\"user\":{\"email\":\"nobody-"
+                + TestServer.uid()
+                + "@x.io\",\"password\":\"password123\"}}",
+            null);
     assertThat(r.status()).isEqualTo(401);
     assertThat(r.json().at("/errors/credentials/0").asText()).isEqualTo("invalid");
   }

@@ -16,7 +16,8 @@ class EmbeddedDataTest {
   @Test
   void data_written_before_a_restart_is_there_after_it() throws Exception {
     var dir = Files.createTempDirectory("hotpath-restart");
-    var config = TestServer.config(Map.of("DATA_DIR", dir.toString(), "JWT_SECRET", "x".repeat(40)));
+    var config =
+        TestServer.config(Map.of("DATA_DIR", dir.toString(), "JWT_SECRET", "x".repeat(40)));
     String slug;
     try (var first = Hotpath.start(config)) {
       var client = new TestServer(first);
@@ -35,17 +36,30 @@ class EmbeddedDataTest {
   void invalid_settings_fail_fast_naming_key_and_value() {
     var env = new HashMap<String, String>();
     env.put("DB_POOL_SIZE", "lots");
-    assertThatThrownBy(() -> Config.fromEnv(env)).isInstanceOf(ConfigException.class)
-        .hasMessageContaining("DB_POOL_SIZE").hasMessageContaining("lots");
+    assertThatThrownBy(() -> Config.fromEnv(env))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("DB_POOL_SIZE")
+        .hasMessageContaining("lots");
     assertThatThrownBy(() -> Config.fromEnv(Map.of("PORT", "70000"))).hasMessageContaining("PORT");
-    assertThatThrownBy(() -> Config.fromEnv(Map.of("JWT_SECRET", "short"))).hasMessageContaining("JWT_SECRET")
+    assertThatThrownBy(() -> Config.fromEnv(Map.of("JWT_SECRET", "short")))
+        .hasMessageContaining("JWT_SECRET")
         .hasMessageNotContaining("short");
-    assertThatThrownBy(() -> Config.fromEnv(Map.of("DATABASE_URL", "mysql://x"))).hasMessageContaining("DATABASE_URL");
+    assertThatThrownBy(() -> Config.fromEnv(Map.of("DATABASE_URL", "mysql://x")))
+        .hasMessageContaining("DATABASE_URL");
   }
 
   @Test
   void effective_config_masks_secrets() {
-    var c = Config.fromEnv(Map.of("JWT_SECRET", "s".repeat(40), "DATABASE_URL", "postgresql://bob:hunter2@db:5432/app"));
-    assertThat(c.describe().toString()).doesNotContain("hunter2").doesNotContain("ssssssss").contains("<masked>");
+    var c =
+        Config.fromEnv(
+            Map.of(
+                "JWT_SECRET",
+                "s".repeat(40),
+                "DATABASE_URL",
+                "postgresql://bob:hunter2@db:5432/app"));
+    assertThat(c.describe().toString())
+        .doesNotContain("hunter2")
+        .doesNotContain("ssssssss")
+        .contains("<masked>");
   }
 }

@@ -10,7 +10,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** ETag/304, Cache-Control per caller, compression negotiation, and rate limits with their headers. */
+/**
+ * ETag/304, Cache-Control per caller, compression negotiation, and rate limits with their headers.
+ */
 class HttpEfficiencyTest {
   static final TestServer server = TestServer.get();
   static Hotpath limited;
@@ -18,8 +20,18 @@ class HttpEfficiencyTest {
 
   @BeforeAll
   static void serverWithSmallLimits() {
-    limited = Hotpath.start(TestServer.config(Map.of("RATE_LIMIT", "on", "RATE_LIMIT_PER_SECOND", "20",
-        "RATE_LIMIT_AUTH_PER_MINUTE", "5", "RATE_LIMIT_LOGIN_PER_ACCOUNT_PER_MINUTE", "3")));
+    limited =
+        Hotpath.start(
+            TestServer.config(
+                Map.of(
+                    "RATE_LIMIT",
+                    "on",
+                    "RATE_LIMIT_PER_SECOND",
+                    "20",
+                    "RATE_LIMIT_AUTH_PER_MINUTE",
+                    "5",
+                    "RATE_LIMIT_LOGIN_PER_ACCOUNT_PER_MINUTE",
+                    "3")));
     limitedServer = new TestServer(limited);
   }
 
@@ -35,11 +47,13 @@ class HttpEfficiencyTest {
     var first = server.get("/api/articles/" + slug, null);
     String etag = first.header("ETag");
     assertThat(etag).startsWith("W/\"");
-    var again = server.send("GET", "/api/articles/" + slug, null, null, Map.of("If-None-Match", etag));
+    var again =
+        server.send("GET", "/api/articles/" + slug, null, null, Map.of("If-None-Match", etag));
     assertThat(again.status()).isEqualTo(304);
     assertThat(again.body()).isEmpty();
     server.put("/api/articles/" + slug, "{\"article\":{\"body\":\"changed\"}}", t);
-    var changed = server.send("GET", "/api/articles/" + slug, null, null, Map.of("If-None-Match", etag));
+    var changed =
+        server.send("GET", "/api/articles/" + slug, null, null, Map.of("If-None-Match", etag));
     assertThat(changed.status()).isEqualTo(200);
     assertThat(changed.header("ETag")).isNotEqualTo(etag);
   }
@@ -49,10 +63,16 @@ class HttpEfficiencyTest {
     String u = "etag2_" + TestServer.uid();
     String t = server.register(u);
     String slug = server.article(t, "ETag comments " + u);
-    for (String path : new String[] {"/api/articles/" + slug + "/comments", "/api/tags", "/api/profiles/" + u}) {
+    for (String path :
+        new String[] {"/api/articles/" + slug + "/comments", "/api/tags", "/api/profiles/" + u}) {
       var r = server.get(path, null);
       assertThat(r.header("ETag")).as(path).isNotNull();
-      assertThat(server.send("GET", path, null, null, Map.of("If-None-Match", r.header("ETag"))).status()).as(path).isEqualTo(304);
+      assertThat(
+              server
+                  .send("GET", path, null, null, Map.of("If-None-Match", r.header("ETag")))
+                  .status())
+          .as(path)
+          .isEqualTo(304);
     }
   }
 
@@ -62,9 +82,16 @@ class HttpEfficiencyTest {
     var anon = server.get("/api/articles", null);
     assertThat(anon.header("Cache-Control")).startsWith("public, max-age=");
     assertThat(anon.header("Vary")).contains("Authorization").contains("Accept-Encoding");
-    assertThat(server.get("/api/articles", t).header("Cache-Control")).isEqualTo("private, no-cache");
+    assertThat(server.get("/api/articles", t).header("Cache-Control"))
+        .isEqualTo("private, no-cache");
     assertThat(server.get("/api/user", t).header("Cache-Control")).isEqualTo("no-store");
-    assertThat(server.post("/api/users/login", "{\"user\":{\"email\":\"x@y.z\",\"password\":\"password1\"}}", null).status())
+    assertThat(
+            server
+                .post(
+                    "/api/users/login",
+                    "{\"user\":{\"email\":\"x@y.z\",\"password\":\"password1\"}}",
+                    null)
+                .status())
         .isEqualTo(401);
   }
 
@@ -72,21 +99,38 @@ class HttpEfficiencyTest {
   void large_responses_are_compressed_as_negotiated_and_small_ones_are_not() throws Exception {
     String t = server.register("gz_" + TestServer.uid());
     String long_ = "x".repeat(5000);
-    var r = server.post("/api/articles", "{\"article\":{\"title\":\"Big " + TestServer.uid() + "\",\"description\":\"d\",\"body\":\""
-        + long_ + "\"}}", t);
+    var r =
+        server.post(
+            "/api/articles",
+            "{\"article\":{\"title\":\"Big "
+                + TestServer.uid()
+                + "\",\"description\":\"d\",\"body\":\""
+                + long_
+                + "\"}}",
+            t);
     String slug = r.json().at("/article/slug").asText();
     for (String enc : new String[] {"gzip", "br"}) {
-      var resp = server.http.send(HttpRequest.newBuilder(URI.create(server.base + "/api/articles/" + slug))
-          .header("Accept-Encoding", enc).build(), HttpResponse.BodyHandlers.ofByteArray());
+      var resp =
+          server.http.send(
+              HttpRequest.newBuilder(URI.create(server.base + "/api/articles/" + slug))
+                  .header("Accept-Encoding", enc)
+                  .build(),
+              HttpResponse.BodyHandlers.ofByteArray());
       assertThat(resp.headers().firstValue("Content-Encoding")).as(enc).hasValue(enc);
       assertThat(resp.body().length).as(enc).isLessThan(1000);
     }
-    var plain = server.http.send(HttpRequest.newBuilder(URI.create(server.base + "/api/articles/" + slug)).build(),
-        HttpResponse.BodyHandlers.ofByteArray());
+    var plain =
+        server.http.send(
+            HttpRequest.newBuilder(URI.create(server.base + "/api/articles/" + slug)).build(),
+            HttpResponse.BodyHandlers.ofByteArray());
     assertThat(plain.headers().firstValue("Content-Encoding")).isEmpty();
     assertThat(plain.body().length).isGreaterThan(5000);
-    var small = server.http.send(HttpRequest.newBuilder(URI.create(server.base + "/api/tags")).header("Accept-Encoding", "gzip")
-        .build(), HttpResponse.BodyHandlers.ofByteArray());
+    var small =
+        server.http.send(
+            HttpRequest.newBuilder(URI.create(server.base + "/api/tags"))
+                .header("Accept-Encoding", "gzip")
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
     if (small.body().length < 1024) {
       assertThat(small.headers().firstValue("Content-Encoding")).isEmpty();
     }
@@ -98,8 +142,15 @@ class HttpEfficiencyTest {
     TestServer.Response last = null;
     for (int i = 0; i < 8; i++) {
       String u = "rl_" + TestServer.uid();
-      last = limitedServer.post("/api/users", "{\"user\":{\"username\":\"" + u + "\",\"email\":\"" + u
-          + "@x.io\",\"password\":\"password1\"}}", null);
+      last =
+          limitedServer.post(
+              "/api/users",
+              "{\"user\":{\"username\":\""
+                  + u
+                  + "\",\"email\":\""
+                  + u
+                  + "@x.io\",\"password\":\"password1\"}}",
+              null);
       if (last.status() == 201) {
         created++;
       }
@@ -115,20 +166,42 @@ class HttpEfficiencyTest {
   @Test
   void login_attempts_per_account_are_limited_separately() throws Exception {
     // a fresh server so the per-client auth budget above does not interfere
-    try (var app = Hotpath.start(TestServer.config(Map.of("RATE_LIMIT", "on", "RATE_LIMIT_AUTH_PER_MINUTE", "100",
-        "RATE_LIMIT_LOGIN_PER_ACCOUNT_PER_MINUTE", "3")))) {
+    try (var app =
+        Hotpath.start(
+            TestServer.config(
+                Map.of(
+                    "RATE_LIMIT",
+                    "on",
+                    "RATE_LIMIT_AUTH_PER_MINUTE",
+                    "100",
+                    "RATE_LIMIT_LOGIN_PER_ACCOUNT_PER_MINUTE",
+                    "3")))) {
       var s = new TestServer(app);
       String u = "acct_" + TestServer.uid();
       s.register(u);
       int[] statuses = new int[5];
       for (int i = 0; i < 5; i++) {
-        statuses[i] = s.post("/api/users/login", "{\"user\":{\"email\":\"" + u.toUpperCase() + "@example.com\",\"password\":\"wrong-pass\"}}", null).status();
+        statuses[i] =
+            s.post(
+                    "/api/users/login",
+                    "{\"user\":{\"email\":\""
+                        + u.toUpperCase()
+                        + "@example.com\",\"password\":\"wrong-pass\"}}",
+                    null)
+                .status();
       }
       assertThat(statuses).containsExactly(401, 401, 401, 429, 429);
       String other = "acct2_" + TestServer.uid();
       s.register(other);
-      assertThat(s.post("/api/users/login", "{\"user\":{\"email\":\"" + other + "@example.com\",\"password\":\"password123\"}}", null)
-          .status()).isEqualTo(200);
+      assertThat(
+              s.post(
+                      "/api/users/login",
+                      "{\"user\":{\"email\":\""
+                          + other
+                          + "@example.com\",\"password\":\"password123\"}}",
+                      null)
+                  .status())
+          .isEqualTo(200);
     }
   }
 

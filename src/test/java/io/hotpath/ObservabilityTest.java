@@ -19,7 +19,10 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
-/** Metrics move with traffic, health reflects PostgreSQL and shutdown, slow things are logged, spans are exported. */
+/**
+ * Metrics move with traffic, health reflects PostgreSQL and shutdown, slow things are logged, spans
+ * are exported.
+ */
 class ObservabilityTest {
   static final TestServer server = TestServer.get();
 
@@ -53,19 +56,31 @@ class ObservabilityTest {
       assertThat(server.get("/api/tags", null).status()).isEqualTo(200);
     }
     for (int i = 0; i < 3; i++) {
-      assertThat(server.get("/api/articles/no-such-" + TestServer.uid(), null).status()).isEqualTo(404);
+      assertThat(server.get("/api/articles/no-such-" + TestServer.uid(), null).status())
+          .isEqualTo(404);
     }
-    assertThat(metric(server, "vertx_http_server_requests_total", tagsRoute, "code=\"200\"") - tags).isEqualTo(7);
-    assertThat(metric(server, "vertx_http_server_response_time_seconds_count", tagsRoute) - tagsHist).isEqualTo(7);
-    assertThat(metric(server, "vertx_http_server_requests_total", slugRoute, "code=\"404\"") - notFound).isEqualTo(3);
-    assertThat(metric(server, "vertx_http_server_response_time_seconds_bucket", tagsRoute, "le=\"+Inf\"")).isGreaterThanOrEqualTo(7);
+    assertThat(metric(server, "vertx_http_server_requests_total", tagsRoute, "code=\"200\"") - tags)
+        .isEqualTo(7);
+    assertThat(
+            metric(server, "vertx_http_server_response_time_seconds_count", tagsRoute) - tagsHist)
+        .isEqualTo(7);
+    assertThat(
+            metric(server, "vertx_http_server_requests_total", slugRoute, "code=\"404\"")
+                - notFound)
+        .isEqualTo(3);
+    assertThat(
+            metric(
+                server, "vertx_http_server_response_time_seconds_bucket", tagsRoute, "le=\"+Inf\""))
+        .isGreaterThanOrEqualTo(7);
     assertThat(metric(server, "hotpath_db_statements_seconds_count")).isGreaterThan(statements);
     assertThat(metric(server, "cache_gets_total", "cache=\"slug\"")).isGreaterThanOrEqualTo(3);
     String all = server.get("/metrics", null).body();
-    assertThat(all).contains("vertx_pool_in_use{pool_name=\"hotpath-db\",pool_type=\"sql\"}")
+    assertThat(all)
+        .contains("vertx_pool_in_use{pool_name=\"hotpath-db\",pool_type=\"sql\"}")
         .contains("vertx_pool_queue_pending{pool_name=\"hotpath-db\"")
         .contains("hotpath_eventloop_delay_seconds_bucket")
-        .contains("jvm_memory_used_bytes").contains("jvm_gc_pause_seconds")
+        .contains("jvm_memory_used_bytes")
+        .contains("jvm_gc_pause_seconds")
         .contains("vertx_http_server_active_requests")
         .contains("vertx_http_server_response_bytes");
   }
@@ -78,7 +93,10 @@ class ObservabilityTest {
     var ready = server.get("/health/ready", null);
     assertThat(ready.status()).isEqualTo(200);
     assertThat(ready.json().get("status").asText()).isEqualTo("pass");
-    assertThat(ready.json().get("checks").toString()).contains("database").contains("duration_ms").contains("redis");
+    assertThat(ready.json().get("checks").toString())
+        .contains("database")
+        .contains("duration_ms")
+        .contains("redis");
   }
 
   @Test
@@ -89,7 +107,11 @@ class ObservabilityTest {
       port = s.getLocalPort();
     }
     var pg = EmbeddedPostgresServer.start(dir, false, port);
-    try (var app = Hotpath.start(TestServer.config(Map.of("DATABASE_URL", pg.url(), "CACHE", "off", "DB_CONNECT_TIMEOUT_MS", "1000")))) {
+    try (var app =
+        Hotpath.start(
+            TestServer.config(
+                Map.of(
+                    "DATABASE_URL", pg.url(), "CACHE", "off", "DB_CONNECT_TIMEOUT_MS", "1000")))) {
       var s = new TestServer(app);
       assertThat(s.get("/health/ready", null).status()).isEqualTo(200);
       pg.close();
@@ -105,7 +127,8 @@ class ObservabilityTest {
       pg = EmbeddedPostgresServer.start(dir, false, port);
       long deadline = System.nanoTime() + 20_000_000_000L;
       int status = 0;
-      while (System.nanoTime() < deadline && (status = s.get("/health/ready", null).status()) != 200) {
+      while (System.nanoTime() < deadline
+          && (status = s.get("/health/ready", null).status()) != 200) {
         Thread.sleep(200);
       }
       assertThat(status).isEqualTo(200);
@@ -125,7 +148,8 @@ class ObservabilityTest {
     var during = s.get("/health/ready", null);
     assertThat(during.status()).isEqualTo(503);
     assertThat(during.body()).contains("shutting down");
-    assertThat(s.get("/api/tags", null).status()).isEqualTo(200); // in-flight and new requests still served while draining
+    assertThat(s.get("/api/tags", null).status())
+        .isEqualTo(200); // in-flight and new requests still served while draining
     closing.join();
   }
 
@@ -137,21 +161,33 @@ class ObservabilityTest {
     var slowRequest = (Logger) LoggerFactory.getLogger("hotpath.slow-request");
     slowQuery.addAppender(appender);
     slowRequest.addAppender(appender);
-    try (var app = Hotpath.start(TestServer.config(Map.of("SLOW_QUERY_MS", "0", "SLOW_REQUEST_MS", "0", "CACHE", "off")))) {
+    try (var app =
+        Hotpath.start(
+            TestServer.config(
+                Map.of("SLOW_QUERY_MS", "0", "SLOW_REQUEST_MS", "0", "CACHE", "off")))) {
       var s = new TestServer(app);
       String secretSlug = "secret-slug-" + TestServer.uid();
       var r = s.get("/api/articles/" + secretSlug, null);
       assertThat(r.status()).isEqualTo(404);
-      var queries = appender.list.stream().filter(e -> e.getLoggerName().equals("hotpath.slow-query")).toList();
+      var queries =
+          appender.list.stream()
+              .filter(e -> e.getLoggerName().equals("hotpath.slow-query"))
+              .toList();
       assertThat(queries).isNotEmpty();
       var kv = keyValues(queries.get(queries.size() - 1));
       assertThat(kv.get("statement")).contains("FROM articles a").doesNotContain(secretSlug);
       assertThat(kv).containsKey("duration_ms");
-      // the slow-request line is written when the response has ended, which may be just after the client has it
+      // the slow-request line is written when the response has ended, which may be just after the
+      // client has it
       Map<String, String> req = null;
       for (int i = 0; i < 100 && req == null; i++) {
-        req = List.copyOf(appender.list).stream().filter(e -> e.getLoggerName().equals("hotpath.slow-request"))
-            .map(ObservabilityTest::keyValues).filter(m -> "/api/articles/:slug".equals(m.get("route"))).findFirst().orElse(null);
+        req =
+            List.copyOf(appender.list).stream()
+                .filter(e -> e.getLoggerName().equals("hotpath.slow-request"))
+                .map(ObservabilityTest::keyValues)
+                .filter(m -> "/api/articles/:slug".equals(m.get("route")))
+                .findFirst()
+                .orElse(null);
         if (req == null) {
           try {
             Thread.sleep(20);
@@ -174,16 +210,23 @@ class ObservabilityTest {
   void with_an_otlp_endpoint_request_and_sql_spans_are_exported() throws Exception {
     var received = new ByteArrayOutputStream();
     var collector = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    collector.createContext("/v1/traces", ex -> {
-      synchronized (received) {
-        received.write(ex.getRequestBody().readAllBytes());
-      }
-      ex.sendResponseHeaders(200, -1);
-      ex.close();
-    });
+    collector.createContext(
+        "/v1/traces",
+        ex -> {
+          synchronized (received) {
+            received.write(ex.getRequestBody().readAllBytes());
+          }
+          ex.sendResponseHeaders(200, -1);
+          ex.close();
+        });
     collector.start();
     try {
-      var env = Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:" + collector.getAddress().getPort(), "CACHE", "off");
+      var env =
+          Map.of(
+              "OTEL_EXPORTER_OTLP_ENDPOINT",
+              "http://127.0.0.1:" + collector.getAddress().getPort(),
+              "CACHE",
+              "off");
       try (var app = Hotpath.start(TestServer.config(env))) {
         var s = new TestServer(app);
         for (int i = 0; i < 5; i++) {

@@ -28,20 +28,26 @@ class StatementCountTest {
 
   @Test
   void list_of_100_articles_costs_same_statements_as_20() {
-    assertThat(f.statementsFor("/api/articles?limit=100")).isEqualTo(f.statementsFor("/api/articles?limit=20")).isEqualTo(2);
+    assertThat(f.statementsFor("/api/articles?limit=100"))
+        .isEqualTo(f.statementsFor("/api/articles?limit=20"))
+        .isEqualTo(2);
   }
 
   @Test
   void author_and_tag_filters_cost_two_statements_whatever_the_page() {
     assertThat(f.statementsFor("/api/articles?author=" + f.author() + "&limit=100"))
-        .isEqualTo(f.statementsFor("/api/articles?author=" + f.author() + "&limit=5")).isEqualTo(2);
+        .isEqualTo(f.statementsFor("/api/articles?author=" + f.author() + "&limit=5"))
+        .isEqualTo(2);
     assertThat(f.statementsFor("/api/articles?tag=" + f.tag() + "&limit=100"))
-        .isEqualTo(f.statementsFor("/api/articles?tag=" + f.tag() + "&limit=5")).isEqualTo(2);
+        .isEqualTo(f.statementsFor("/api/articles?tag=" + f.tag() + "&limit=5"))
+        .isEqualTo(2);
   }
 
   @Test
   void feed_of_100_costs_same_statements_as_20() {
-    assertThat(f.statementsFor("/api/articles/feed?limit=100")).isEqualTo(f.statementsFor("/api/articles/feed?limit=20")).isEqualTo(2);
+    assertThat(f.statementsFor("/api/articles/feed?limit=100"))
+        .isEqualTo(f.statementsFor("/api/articles/feed?limit=20"))
+        .isEqualTo(2);
   }
 
   @Test

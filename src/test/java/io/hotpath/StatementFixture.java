@@ -14,10 +14,12 @@ record StatementFixture(TestServer server, String author, String tag, String rea
     for (int i = 0; i < 100; i++) {
       String slug = server.article(authorToken, "Counted " + u + " " + i, tag, "other_" + (i % 7));
       if (i % 3 == 0) {
-        assertThat(server.post("/api/articles/" + slug + "/favorite", null, reader).status()).isEqualTo(200);
+        assertThat(server.post("/api/articles/" + slug + "/favorite", null, reader).status())
+            .isEqualTo(200);
       }
     }
-    assertThat(server.post("/api/profiles/" + author + "/follow", null, reader).status()).isEqualTo(200);
+    assertThat(server.post("/api/profiles/" + author + "/follow", null, reader).status())
+        .isEqualTo(200);
     return new StatementFixture(server, author, tag, reader);
   }
 
@@ -38,7 +40,11 @@ record StatementFixture(TestServer server, String author, String tag, String rea
   }
 
   String firstSlug() {
-    return server.get("/api/articles?author=" + author + "&limit=1", reader).json().at("/articles/0/slug").asText();
+    return server
+        .get("/api/articles?author=" + author + "&limit=1", reader)
+        .json()
+        .at("/articles/0/slug")
+        .asText();
   }
 
   /** The page has all 100 articles with tags, the reader's flags and the right total. */

@@ -84,9 +84,15 @@ public final class TestServer {
     return send("DELETE", path, null, token, Map.of());
   }
 
-  public Response send(String method, String path, String body, String token, Map<String, String> headers) {
-    var b = HttpRequest.newBuilder(URI.create(base + path))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+  public Response send(
+      String method, String path, String body, String token, Map<String, String> headers) {
+    var b =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
     if (body != null) {
       b.header("Content-Type", "application/json");
     }
@@ -104,8 +110,15 @@ public final class TestServer {
 
   /** Registers a user and returns its token. */
   public String register(String username) {
-    var r = post("/api/users", "{\"user\":{\"username\":\"" + username + "\",\"email\":\"" + username
-        + "@example.com\",\"password\":\"password123\"}}", null);
+    var r =
+        post(
+            "/api/users",
+            "{\"user\":{\"username\":\""
+                + username
+                + "\",\"email\":\""
+                + username
+                + "@example.com\",\"password\":\"password123\"}}",
+            null);
     if (r.status() != 201) {
       throw new AssertionError("register " + username + ": " + r);
     }
@@ -119,8 +132,15 @@ public final class TestServer {
       tagJson.append(i == 0 ? "" : ",").append('"').append(tags[i]).append('"');
     }
     tagJson.append(']');
-    var r = post("/api/articles", "{\"article\":{\"title\":\"" + title + "\",\"description\":\"d\",\"body\":\"b\",\"tagList\":"
-        + tagJson + "}}", token);
+    var r =
+        post(
+            "/api/articles",
+            "{\"article\":{\"title\":\""
+                + title
+                + "\",\"description\":\"d\",\"body\":\"b\",\"tagList\":"
+                + tagJson
+                + "}}",
+            token);
     if (r.status() != 201) {
       throw new AssertionError("create article: " + r);
     }
@@ -142,8 +162,11 @@ public final class TestServer {
     }
 
     public String header(String name) {
-      return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-          .map(e -> e.getValue().get(0)).findFirst().orElse(null);
+      return headers.entrySet().stream()
+          .filter(e -> e.getKey().equalsIgnoreCase(name))
+          .map(e -> e.getValue().get(0))
+          .findFirst()
+          .orElse(null);
     }
   }
 

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import redis.embedded.RedisServer;
 
 /**
- * Two Hotpath instances sharing one PostgreSQL and one real Redis (an embedded redis-server
- * binary, or REDIS_URL): invalidation across instances, stampede control, and Redis outages.
+ * Two Hotpath instances sharing one PostgreSQL and one real Redis (an embedded redis-server binary,
+ * or REDIS_URL): invalidation across instances, stampede control, and Redis outages.
  */
 class TwoInstancesRedisTest {
   static EmbeddedPostgresServer pg;
@@ -39,9 +39,22 @@ class TwoInstancesRedisTest {
     redis = new RedisServer(redisPort);
     redis.start();
     // rate limits on, so every request also passes the Redis-backed (asynchronous) buckets
-    var env = Map.of("DATABASE_URL", pg.url(), "REDIS_URL", "redis://127.0.0.1:" + redisPort,
-        "JWT_SECRET", "s".repeat(40), "REDIS_TIMEOUT_MS", "1000", "RATE_LIMIT", "on",
-        "RATE_LIMIT_PER_SECOND", "100000", "RATE_LIMIT_AUTH_PER_MINUTE", "100000");
+    var env =
+        Map.of(
+            "DATABASE_URL",
+            pg.url(),
+            "REDIS_URL",
+            "redis://127.0.0.1:" + redisPort,
+            "JWT_SECRET",
+            "s".repeat(40),
+            "REDIS_TIMEOUT_MS",
+            "1000",
+            "RATE_LIMIT",
+            "on",
+            "RATE_LIMIT_PER_SECOND",
+            "100000",
+            "RATE_LIMIT_AUTH_PER_MINUTE",
+            "100000");
     a = Hotpath.start(TestServer.config(env));
     b = Hotpath.start(TestServer.config(env));
     sa = new TestServer(a);
@@ -62,30 +75,46 @@ class TwoInstancesRedisTest {
     String t = sa.register(u);
     String slug = sa.article(t, "Shared " + u, "shared" + u);
     // warm B's L1 and Redis
-    assertThat(sb.get("/api/articles/" + slug, null).json().at("/article/body").asText()).isEqualTo("b");
+    assertThat(sb.get("/api/articles/" + slug, null).json().at("/article/body").asText())
+        .isEqualTo("b");
     assertThat(sb.get("/api/profiles/" + u, null).json().at("/profile/bio").isNull()).isTrue();
 
     sa.put("/api/articles/" + slug, "{\"article\":{\"body\":\"updated on A\"}}", t);
-    assertThat(sb.get("/api/articles/" + slug, null).json().at("/article/body").asText()).isEqualTo("updated on A");
+    assertThat(sb.get("/api/articles/" + slug, null).json().at("/article/body").asText())
+        .isEqualTo("updated on A");
 
     sa.put("/api/user", "{\"user\":{\"bio\":\"new bio\"}}", t);
-    assertThat(sb.get("/api/profiles/" + u, null).json().at("/profile/bio").asText()).isEqualTo("new bio");
-    assertThat(sb.get("/api/articles/" + slug, null).json().at("/article/author/bio").asText()).isEqualTo("new bio");
+    assertThat(sb.get("/api/profiles/" + u, null).json().at("/profile/bio").asText())
+        .isEqualTo("new bio");
+    assertThat(sb.get("/api/articles/" + slug, null).json().at("/article/author/bio").asText())
+        .isEqualTo("new bio");
 
     String reader = sb.register("rdr_" + TestServer.uid());
-    assertThat(sa.get("/api/articles/" + slug, reader).json().at("/article/favorited").asBoolean()).isFalse();
+    assertThat(sa.get("/api/articles/" + slug, reader).json().at("/article/favorited").asBoolean())
+        .isFalse();
     sb.post("/api/articles/" + slug + "/favorite", null, reader);
     var seenOnA = sa.get("/api/articles/" + slug, reader).json();
     assertThat(seenOnA.at("/article/favorited").asBoolean()).isTrue();
     assertThat(seenOnA.at("/article/favoritesCount").asInt()).isEqualTo(1);
 
-    assertThat(sa.get("/api/articles/" + slug, reader).json().at("/article/author/following").asBoolean()).isFalse();
+    assertThat(
+            sa.get("/api/articles/" + slug, reader)
+                .json()
+                .at("/article/author/following")
+                .asBoolean())
+        .isFalse();
     sb.post("/api/profiles/" + u + "/follow", null, reader);
-    assertThat(sa.get("/api/articles/" + slug, reader).json().at("/article/author/following").asBoolean()).isTrue();
+    assertThat(
+            sa.get("/api/articles/" + slug, reader)
+                .json()
+                .at("/article/author/following")
+                .asBoolean())
+        .isTrue();
 
     String renamed = u + "_r";
     sa.put("/api/user", "{\"user\":{\"username\":\"" + renamed + "\"}}", t);
-    assertThat(sb.get("/api/articles/" + slug, null).json().at("/article/author/username").asText()).isEqualTo(renamed);
+    assertThat(sb.get("/api/articles/" + slug, null).json().at("/article/author/username").asText())
+        .isEqualTo(renamed);
     assertThat(sb.get("/api/profiles/" + u, null).status()).isEqualTo(404);
     assertThat(sb.get("/api/profiles/" + renamed, null).status()).isEqualTo(200);
 
@@ -102,13 +131,15 @@ class TwoInstancesRedisTest {
     String u = "neg_" + TestServer.uid();
     String t = sa.register(u);
     String expected = "early-" + u.replace("_", "-");
-    assertThat(sb.get("/api/articles/" + expected, null).status()).isEqualTo(404); // cached as not found
+    assertThat(sb.get("/api/articles/" + expected, null).status())
+        .isEqualTo(404); // cached as not found
     assertThat(sa.article(t, "Early " + u)).isEqualTo(expected);
     assertThat(sb.get("/api/articles/" + expected, null).status()).isEqualTo(200);
   }
 
   @Test
-  void hundreds_of_concurrent_misses_of_one_key_cause_one_load_per_instance_and_one_overall() throws Exception {
+  void hundreds_of_concurrent_misses_of_one_key_cause_one_load_per_instance_and_one_overall()
+      throws Exception {
     String u = "stamp_" + TestServer.uid();
     String t = sa.register(u);
     String slug1 = sa.article(t, "Stampede one " + u);
@@ -123,11 +154,13 @@ class TwoInstancesRedisTest {
     long beforeA = a.caches().loads("article");
     long beforeB = b.caches().loads("article");
     assertThat(concurrentGets(List.of(sa, sb), slug2, 300)).allMatch(s -> s == 200);
-    assertThat((a.caches().loads("article") - beforeA) + (b.caches().loads("article") - beforeB)).isEqualTo(1);
+    assertThat((a.caches().loads("article") - beforeA) + (b.caches().loads("article") - beforeB))
+        .isEqualTo(1);
   }
 
   @Test
-  void with_redis_stopped_requests_keep_succeeding_and_hits_return_when_it_is_back() throws Exception {
+  void with_redis_stopped_requests_keep_succeeding_and_hits_return_when_it_is_back()
+      throws Exception {
     String u = "down_" + TestServer.uid();
     String t = sa.register(u);
     String slug = sa.article(t, "Outage " + u);
@@ -139,15 +172,20 @@ class TwoInstancesRedisTest {
         assertThat(sa.get("/api/articles?limit=5", t).status()).isEqualTo(200);
       }
       // writes during the outage still succeed, and are visible on the writer
-      assertThat(sa.put("/api/articles/" + slug, "{\"article\":{\"body\":\"during outage\"}}", t).status()).isEqualTo(200);
-      assertThat(sa.get("/api/articles/" + slug, null).json().at("/article/body").asText()).isEqualTo("during outage");
+      assertThat(
+              sa.put("/api/articles/" + slug, "{\"article\":{\"body\":\"during outage\"}}", t)
+                  .status())
+          .isEqualTo(200);
+      assertThat(sa.get("/api/articles/" + slug, null).json().at("/article/body").asText())
+          .isEqualTo("during outage");
     } finally {
       redis = new RedisServer(redisPort);
       redis.start();
     }
     // the breaker probes again after about a second; then hits come from Redis again
     long deadline = System.nanoTime() + 15_000_000_000L;
-    while (!(a.caches().redis().available() && b.caches().redis().available()) && System.nanoTime() < deadline) {
+    while (!(a.caches().redis().available() && b.caches().redis().available())
+        && System.nanoTime() < deadline) {
       sa.get("/api/articles/" + slug, null);
       sb.get("/api/articles/" + slug, null);
       Thread.sleep(100);
@@ -155,7 +193,8 @@ class TwoInstancesRedisTest {
     assertThat(a.caches().redis().available()).isTrue();
     assertThat(b.caches().redis().available()).isTrue();
     // B never saw the outage write's invalidation; after recovery it must not serve the old body
-    assertThat(sb.get("/api/articles/" + slug, null).json().at("/article/body").asText()).isEqualTo("during outage");
+    assertThat(sb.get("/api/articles/" + slug, null).json().at("/article/body").asText())
+        .isEqualTo("during outage");
     b.caches().clearLocal();
     double hitsBefore = l2Hits(sb);
     sb.get("/api/articles/" + slug, null);
@@ -166,7 +205,8 @@ class TwoInstancesRedisTest {
   void login_limits_per_account_are_shared_by_both_instances() {
     String u = "shared_rl_" + TestServer.uid();
     sa.register(u);
-    String wrong = "{\"user\":{\"email\":\"" + u + "@example.com\",\"password\":\"wrong-password\"}}";
+    String wrong =
+        "{\"user\":{\"email\":\"" + u + "@example.com\",\"password\":\"wrong-password\"}}";
     var statuses = new ArrayList<Integer>();
     for (int i = 0; i < 12; i++) {
       statuses.add((i % 2 == 0 ? sa : sb).post("/api/users/login", wrong, null).status());
@@ -190,8 +230,12 @@ class TwoInstancesRedisTest {
     var futures = new ArrayList<CompletableFuture<Integer>>();
     for (int i = 0; i < n; i++) {
       var s = servers.get(i % servers.size());
-      futures.add(s.http.sendAsync(HttpRequest.newBuilder(URI.create(s.base + "/api/articles/" + slug)).build(),
-          HttpResponse.BodyHandlers.discarding()).thenApply(HttpResponse::statusCode));
+      futures.add(
+          s.http
+              .sendAsync(
+                  HttpRequest.newBuilder(URI.create(s.base + "/api/articles/" + slug)).build(),
+                  HttpResponse.BodyHandlers.discarding())
+              .thenApply(HttpResponse::statusCode));
     }
     return futures.stream().map(CompletableFuture::join).toList();
   }

@@ -5,20 +5,21 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Every SQL statement of the article feature, and the builder for the filtered list. docs/database.md
- * shows the plan of each on 1M articles.
+ * Every SQL statement of the article feature, and the builder for the filtered list.
+ * docs/database.md shows the plan of each on 1M articles.
  *
  * <p>One statement returns a whole page: the page's ids come from an index-ordered subquery (LIMIT
  * inside), then authors are joined and each row's tags, "favorited" and "following" come from
- * correlated subqueries over primary keys. The cost per page is one statement whatever its size
- * (no N+1). Counts come from trigger-maintained counters wherever the filter allows.
+ * correlated subqueries over primary keys. The cost per page is one statement whatever its size (no
+ * N+1). Counts come from trigger-maintained counters wherever the filter allows.
  *
  * <p>$1 is always the viewer's id (null when anonymous).
  */
 final class ArticleQueries {
   private ArticleQueries() {}
 
-  private static final String FLAGS_AND_AUTHOR = """
+  private static final String FLAGS_AND_AUTHOR =
+      """
       a.created_at, a.updated_at, a.favorites_count,
       u.username, u.bio, u.image,
       ARRAY(SELECT t.name FROM article_tags x JOIN tags t ON t.id = x.tag_id
@@ -28,68 +29,103 @@ final class ArticleQueries {
       ($1::bigint IS NOT NULL AND EXISTS (
           SELECT 1 FROM follows fo WHERE fo.follower_id = $1 AND fo.followee_id = a.author_id)) AS following""";
 
-  static final String LIST_COLUMNS = "a.id, a.slug, a.title, a.description, NULL::text AS body, " + FLAGS_AND_AUTHOR;
-  static final String FULL_COLUMNS = "a.id, a.slug, a.title, a.description, a.body, " + FLAGS_AND_AUTHOR;
+  static final String LIST_COLUMNS =
+      "a.id, a.slug, a.title, a.description, NULL::text AS body, " + FLAGS_AND_AUTHOR;
+  static final String FULL_COLUMNS =
+      "a.id, a.slug, a.title, a.description, a.body, " + FLAGS_AND_AUTHOR;
 
   /** $2 slug. Index: articles_slug_key. */
   static final String BY_SLUG =
-      "SELECT " + FULL_COLUMNS + " FROM articles a JOIN users u ON u.id = a.author_id WHERE a.slug = $2";
+      "SELECT "
+          + FULL_COLUMNS
+          + " FROM articles a JOIN users u ON u.id = a.author_id WHERE a.slug = $2";
 
   /** $2 id. */
   static final String BY_ID =
-      "SELECT " + FULL_COLUMNS + " FROM articles a JOIN users u ON u.id = a.author_id WHERE a.id = $2";
+      "SELECT "
+          + FULL_COLUMNS
+          + " FROM articles a JOIN users u ON u.id = a.author_id WHERE a.id = $2";
 
   /** $1 viewer (the follower), $2 limit, $3 offset: the feed page with views built in SQL. */
-  static final String FEED = "SELECT " + LIST_COLUMNS + " FROM (" + ArticleQueries.feedPage() + ") p"
-      + " JOIN articles a ON a.id = p.id JOIN users u ON u.id = a.author_id ORDER BY a.created_at DESC, a.id DESC";
+  static final String FEED =
+      "SELECT "
+          + LIST_COLUMNS
+          + " FROM ("
+          + ArticleQueries.feedPage()
+          + ") p"
+          + " JOIN articles a ON a.id = p.id JOIN users u ON u.id = a.author_id ORDER BY a.created_at DESC, a.id DESC";
 
   /** $1 viewer. Sums the followees' trigger-maintained article counts. */
-  static final String FEED_COUNT = """
+  static final String FEED_COUNT =
+      """
       SELECT coalesce(sum(u.articles_count), 0)::bigint AS n
       FROM follows fo JOIN users u ON u.id = fo.followee_id WHERE fo.follower_id = $1""";
 
-  static final String INSERT = """
+  static final String INSERT =
+      """
       INSERT INTO articles (slug, title, description, body, author_id) VALUES ($1, $2, $3, $4, $5)
       ON CONFLICT (slug) DO NOTHING RETURNING id, created_at""";
+
   /** Tags are inserted in name order so concurrent writers lock them in the same order. */
-  static final String UPSERT_TAGS = """
+  static final String UPSERT_TAGS =
+      """
       INSERT INTO tags (name) SELECT n FROM unnest($1::text[]) AS n ORDER BY n ON CONFLICT (name) DO NOTHING""";
-  static final String LINK_TAGS = """
+
+  static final String LINK_TAGS =
+      """
       INSERT INTO article_tags (article_id, tag_id, created_at)
       SELECT $1, t.id, $2 FROM tags t WHERE t.name = ANY($3::text[]) ORDER BY t.id""";
   static final String UNLINK_TAGS = "DELETE FROM article_tags WHERE article_id = $1";
-  static final String LOCK = "SELECT id, author_id, slug, title, created_at FROM articles WHERE slug = $1 FOR UPDATE";
-  static final String SLUG_TAKEN = "SELECT EXISTS (SELECT 1 FROM articles WHERE slug = $1 AND id <> $2) AS taken";
-  static final String UPDATE = """
+  static final String LOCK =
+      "SELECT id, author_id, slug, title, created_at FROM articles WHERE slug = $1 FOR UPDATE";
+  static final String SLUG_TAKEN =
+      "SELECT EXISTS (SELECT 1 FROM articles WHERE slug = $1 AND id <> $2) AS taken";
+  static final String UPDATE =
+      """
       UPDATE articles SET slug = $2, title = coalesce($3, title), description = coalesce($4, description),
                           body = coalesce($5, body), updated_at = now()
       WHERE id = $1""";
-  static final String DELETE_OWN = "DELETE FROM articles WHERE slug = $1 AND author_id = $2 RETURNING id";
+  static final String DELETE_OWN =
+      "DELETE FROM articles WHERE slug = $1 AND author_id = $2 RETURNING id";
   static final String AUTHOR_OF = "SELECT author_id FROM articles WHERE slug = $1";
-  /** $1 user, $2 slug; the article's id and author, and whether this call added the favorite (no row: no such article). */
-  static final String FAVORITE = """
+
+  /**
+   * $1 user, $2 slug; the article's id and author, and whether this call added the favorite (no
+   * row: no such article).
+   */
+  static final String FAVORITE =
+      """
       WITH a AS (SELECT id, author_id FROM articles WHERE slug = $2),
            ins AS (INSERT INTO favorites (user_id, article_id) SELECT $1, id FROM a ON CONFLICT DO NOTHING RETURNING article_id)
       SELECT a.id, a.author_id, EXISTS (SELECT 1 FROM ins) AS added FROM a""";
+
   /** $1 user, $2 slug; returns the article's id (no row: no such article). Idempotent. */
-  static final String UNFAVORITE = """
+  static final String UNFAVORITE =
+      """
       WITH a AS (SELECT id FROM articles WHERE slug = $2),
            del AS (DELETE FROM favorites f USING a WHERE f.user_id = $1 AND f.article_id = a.id)
       SELECT id FROM a""";
 
   /** Cache loader: stored fields and tags of a batch of articles. */
-  static final String CORES_BY_IDS = """
+  static final String CORES_BY_IDS =
+      """
       SELECT a.id, a.slug, a.title, a.description, a.body, a.created_at, a.updated_at, a.favorites_count, a.author_id,
              ARRAY(SELECT t.name FROM article_tags x JOIN tags t ON t.id = x.tag_id
                    WHERE x.article_id = a.id ORDER BY t.name) AS tag_list
       FROM articles a WHERE a.id = ANY($1::bigint[])""";
+
   /** Cache loader: ids of a batch of slugs. */
   static final String IDS_BY_SLUGS = "SELECT id, slug FROM articles WHERE slug = ANY($1::text[])";
-  /** Cache loader: each user's favorited article ids (capped; beyond the cap flags may read false). */
-  static final String FAVORITES_OF = """
+
+  /**
+   * Cache loader: each user's favorited article ids (capped; beyond the cap flags may read false).
+   */
+  static final String FAVORITES_OF =
+      """
       SELECT u AS user_id,
              ARRAY(SELECT article_id FROM favorites WHERE user_id = u ORDER BY article_id LIMIT 50000) AS ids
       FROM unnest($1::bigint[]) AS u""";
+
   /** $1 follower, $2 limit, $3 offset: the feed page's ids only (views come from the cache). */
   static final String FEED_IDS = feedPage();
 
@@ -116,11 +152,24 @@ final class ArticleQueries {
     var args = Tuple.tuple();
     var where = conditions(f, args);
     String idColumn = f.tag() != null ? "x.article_id" : "a.id";
-    String order = f.tag() != null ? "x.created_at DESC, x.article_id DESC" : "a.created_at DESC, a.id DESC";
+    String order =
+        f.tag() != null ? "x.created_at DESC, x.article_id DESC" : "a.created_at DESC, a.id DESC";
     int n = args.size();
     args.addInteger(limit).addInteger(offset);
-    return new Statement("SELECT " + idColumn + " AS id FROM " + from(f) + where
-        + " ORDER BY " + order + " LIMIT $" + (n + 1) + "::int OFFSET $" + (n + 2) + "::int", args);
+    return new Statement(
+        "SELECT "
+            + idColumn
+            + " AS id FROM "
+            + from(f)
+            + where
+            + " ORDER BY "
+            + order
+            + " LIMIT $"
+            + (n + 1)
+            + "::int OFFSET $"
+            + (n + 2)
+            + "::int",
+        args);
   }
 
   /** A statement and its arguments. */
@@ -131,29 +180,49 @@ final class ArticleQueries {
     var args = Tuple.tuple().addLong(viewer);
     var where = conditions(f, args);
     String idColumn = f.tag() != null ? "x.article_id" : "a.id";
-    String order = f.tag() != null ? "x.created_at DESC, x.article_id DESC" : "a.created_at DESC, a.id DESC";
+    String order =
+        f.tag() != null ? "x.created_at DESC, x.article_id DESC" : "a.created_at DESC, a.id DESC";
     int n = args.size();
     args.addInteger(limit).addInteger(offset);
-    String inner = "SELECT " + idColumn + " AS id FROM " + from(f) + where
-        + " ORDER BY " + order + " LIMIT $" + (n + 1) + "::int OFFSET $" + (n + 2) + "::int";
-    String sql = "SELECT " + LIST_COLUMNS + " FROM (" + inner + ") p"
-        + " JOIN articles a ON a.id = p.id JOIN users u ON u.id = a.author_id"
-        + " ORDER BY a.created_at DESC, a.id DESC";
+    String inner =
+        "SELECT "
+            + idColumn
+            + " AS id FROM "
+            + from(f)
+            + where
+            + " ORDER BY "
+            + order
+            + " LIMIT $"
+            + (n + 1)
+            + "::int OFFSET $"
+            + (n + 2)
+            + "::int";
+    String sql =
+        "SELECT "
+            + LIST_COLUMNS
+            + " FROM ("
+            + inner
+            + ") p"
+            + " JOIN articles a ON a.id = p.id JOIN users u ON u.id = a.author_id"
+            + " ORDER BY a.created_at DESC, a.id DESC";
     return new Statement(sql, args);
   }
 
   /** How many articles match the filter; from counters when a single filter (or none) is used. */
   static Statement count(ArticleFilter f) {
     if (f.none()) {
-      return new Statement("SELECT coalesce(sum(n), 0)::bigint AS n FROM article_counts", Tuple.tuple());
+      return new Statement(
+          "SELECT coalesce(sum(n), 0)::bigint AS n FROM article_counts", Tuple.tuple());
     }
     if (f.tag() != null && f.author() == null && f.favorited() == null) {
       return new Statement(
-          "SELECT coalesce((SELECT article_count FROM tags WHERE name = $1), 0)::bigint AS n", Tuple.of(f.tag()));
+          "SELECT coalesce((SELECT article_count FROM tags WHERE name = $1), 0)::bigint AS n",
+          Tuple.of(f.tag()));
     }
     if (f.author() != null && f.tag() == null && f.favorited() == null) {
       return new Statement(
-          "SELECT coalesce((SELECT articles_count FROM users WHERE username = $1), 0)::bigint AS n", Tuple.of(f.author()));
+          "SELECT coalesce((SELECT articles_count FROM users WHERE username = $1), 0)::bigint AS n",
+          Tuple.of(f.author()));
     }
     if (f.favorited() != null && f.tag() == null && f.author() == null) {
       return new Statement(
@@ -169,7 +238,9 @@ final class ArticleQueries {
     if (f.tag() == null) {
       return "articles a";
     }
-    return f.author() != null ? "article_tags x JOIN articles a ON a.id = x.article_id" : "article_tags x";
+    return f.author() != null
+        ? "article_tags x JOIN articles a ON a.id = x.article_id"
+        : "article_tags x";
   }
 
   /** Appends the filter's values to {@code args} and returns the matching WHERE clause. */
@@ -186,8 +257,12 @@ final class ArticleQueries {
     }
     if (f.favorited() != null) {
       args.addString(f.favorited());
-      c.add(idColumn + " IN (SELECT fv.article_id FROM favorites fv WHERE fv.user_id = "
-          + "(SELECT id FROM users WHERE username = $" + args.size() + "))");
+      c.add(
+          idColumn
+              + " IN (SELECT fv.article_id FROM favorites fv WHERE fv.user_id = "
+              + "(SELECT id FROM users WHERE username = $"
+              + args.size()
+              + "))");
     }
     return c.isEmpty() ? "" : " WHERE " + String.join(" AND ", c);
   }

@@ -36,7 +36,8 @@ final class ArticleRepository {
   }
 
   Future<List<Long>> feedIds(long viewer, int limit, int offset) {
-    return sql.query(ArticleQueries.FEED_IDS, Tuple.of(viewer, limit, offset)).map(ArticleRepository::ids);
+    return sql.query(ArticleQueries.FEED_IDS, Tuple.of(viewer, limit, offset))
+        .map(ArticleRepository::ids);
   }
 
   private static List<Long> ids(RowSet<Row> rs) {
@@ -48,11 +49,13 @@ final class ArticleRepository {
   }
 
   Future<List<ArticleView>> feed(long viewer, int limit, int offset) {
-    return sql.query(ArticleQueries.FEED, Tuple.of(viewer, limit, offset)).map(ArticleRepository::views);
+    return sql.query(ArticleQueries.FEED, Tuple.of(viewer, limit, offset))
+        .map(ArticleRepository::views);
   }
 
   Future<Long> feedCount(long viewer) {
-    return sql.query(ArticleQueries.FEED_COUNT, Tuple.of(viewer)).map(rs -> rs.iterator().next().getLong("n"));
+    return sql.query(ArticleQueries.FEED_COUNT, Tuple.of(viewer))
+        .map(rs -> rs.iterator().next().getLong("n"));
   }
 
   /** The article with this slug as {@code viewer} sees it, or null. */
@@ -65,14 +68,17 @@ final class ArticleRepository {
   }
 
   /** Inserts the article unless the slug is taken; returns its id and creation time, or null. */
-  static Future<Created> insert(Sql tx, String slug, String title, String description, String body, long author) {
-    return tx.query(ArticleQueries.INSERT, Tuple.of(slug, title, description, body, author)).map(rs -> {
-      if (rs.size() == 0) {
-        return null;
-      }
-      Row r = rs.iterator().next();
-      return new Created(r.getLong("id"), slug, r.getOffsetDateTime("created_at"));
-    });
+  static Future<Created> insert(
+      Sql tx, String slug, String title, String description, String body, long author) {
+    return tx.query(ArticleQueries.INSERT, Tuple.of(slug, title, description, body, author))
+        .map(
+            rs -> {
+              if (rs.size() == 0) {
+                return null;
+              }
+              Row r = rs.iterator().next();
+              return new Created(r.getLong("id"), slug, r.getOffsetDateTime("created_at"));
+            });
   }
 
   /** Links the article to these tag names, creating tags that don't exist yet. */
@@ -92,21 +98,29 @@ final class ArticleRepository {
 
   /** Locks the article for update; null when absent. */
   static Future<Locked> lock(Sql tx, String slug) {
-    return tx.query(ArticleQueries.LOCK, Tuple.of(slug)).map(rs -> {
-      if (rs.size() == 0) {
-        return null;
-      }
-      Row r = rs.iterator().next();
-      return new Locked(r.getLong("id"), r.getLong("author_id"), r.getString("slug"), r.getString("title"),
-          r.getOffsetDateTime("created_at"));
-    });
+    return tx.query(ArticleQueries.LOCK, Tuple.of(slug))
+        .map(
+            rs -> {
+              if (rs.size() == 0) {
+                return null;
+              }
+              Row r = rs.iterator().next();
+              return new Locked(
+                  r.getLong("id"),
+                  r.getLong("author_id"),
+                  r.getString("slug"),
+                  r.getString("title"),
+                  r.getOffsetDateTime("created_at"));
+            });
   }
 
   static Future<Boolean> slugTaken(Sql tx, String slug, long exceptId) {
-    return tx.query(ArticleQueries.SLUG_TAKEN, Tuple.of(slug, exceptId)).map(rs -> rs.iterator().next().getBoolean("taken"));
+    return tx.query(ArticleQueries.SLUG_TAKEN, Tuple.of(slug, exceptId))
+        .map(rs -> rs.iterator().next().getBoolean("taken"));
   }
 
-  static Future<Void> update(Sql tx, long id, String slug, String title, String description, String body) {
+  static Future<Void> update(
+      Sql tx, long id, String slug, String title, String description, String body) {
     return tx.query(ArticleQueries.UPDATE, Tuple.of(id, slug, title, description, body)).mapEmpty();
   }
 
@@ -122,22 +136,28 @@ final class ArticleRepository {
         .map(rs -> rs.size() == 0 ? null : rs.iterator().next().getLong("author_id"));
   }
 
-  /** Favorites the article in {@code tx}; its id, author and whether it was new, or null when there is no such article. */
+  /**
+   * Favorites the article in {@code tx}; its id, author and whether it was new, or null when there
+   * is no such article.
+   */
   static Future<Favorited> favorite(Sql tx, long user, String slug) {
-    return tx.query(ArticleQueries.FAVORITE, Tuple.of(user, slug)).map(rs -> {
-      if (rs.size() == 0) {
-        return null;
-      }
-      Row r = rs.iterator().next();
-      return new Favorited(r.getLong("id"), r.getLong("author_id"), r.getBoolean("added"));
-    });
+    return tx.query(ArticleQueries.FAVORITE, Tuple.of(user, slug))
+        .map(
+            rs -> {
+              if (rs.size() == 0) {
+                return null;
+              }
+              Row r = rs.iterator().next();
+              return new Favorited(r.getLong("id"), r.getLong("author_id"), r.getBoolean("added"));
+            });
   }
 
   record Favorited(long id, long authorId, boolean added) {}
 
   /** Unfavorites the article; its id, or null when there is no such article. */
   Future<Long> unfavorite(long user, String slug) {
-    return sql.query(ArticleQueries.UNFAVORITE, Tuple.of(user, slug)).map(ArticleRepository::idOrNull);
+    return sql.query(ArticleQueries.UNFAVORITE, Tuple.of(user, slug))
+        .map(ArticleRepository::idOrNull);
   }
 
   private static Long idOrNull(RowSet<Row> rs) {
@@ -169,7 +189,11 @@ final class ArticleRepository {
         Timestamps.format(r.getOffsetDateTime("updated_at")),
         r.getBoolean("favorited"),
         r.getInteger("favorites_count"),
-        new ProfileView(r.getString("username"), r.getString("bio"), r.getString("image"), r.getBoolean("following")));
+        new ProfileView(
+            r.getString("username"),
+            r.getString("bio"),
+            r.getString("image"),
+            r.getBoolean("following")));
   }
 
   record Created(long id, String slug, OffsetDateTime createdAt) {}

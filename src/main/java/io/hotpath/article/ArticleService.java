@@ -22,7 +22,10 @@ final class ArticleService {
   private final ArticleCache cache;
   private final io.hotpath.notify.Notifications notifications;
 
-  /** Reads through {@code cache} when given; without it, each read is one SQL statement with views built in SQL. */
+  /**
+   * Reads through {@code cache} when given; without it, each read is one SQL statement with views
+   * built in SQL.
+   */
   ArticleService(Db db, ArticleCache cache, io.hotpath.notify.Notifications notifications) {
     this.db = db;
     this.repo = new ArticleRepository(db);
@@ -35,17 +38,23 @@ final class ArticleService {
     if (limit == 0) {
       return repo.count(filter).map(n -> new ArticleList(List.of(), n));
     }
-    var page = cache == null ? repo.page(filter, viewer, limit, offset)
-        : repo.pageIds(filter, limit, offset).compose(ids -> cache.views(viewer, ids, false));
+    var page =
+        cache == null
+            ? repo.page(filter, viewer, limit, offset)
+            : repo.pageIds(filter, limit, offset).compose(ids -> cache.views(viewer, ids, false));
     var count = repo.count(filter);
     return Future.all(page, count).map(v -> new ArticleList(page.result(), count.result()));
   }
 
   /** Newest articles by the authors {@code viewer} follows, and their total. */
   Future<ArticleList> feed(long viewer, int limit, int offset) {
-    var page = limit == 0 ? Future.succeededFuture(List.<ArticleView>of())
-        : cache == null ? repo.feed(viewer, limit, offset)
-        : repo.feedIds(viewer, limit, offset).compose(ids -> cache.views(viewer, ids, false));
+    var page =
+        limit == 0
+            ? Future.succeededFuture(List.<ArticleView>of())
+            : cache == null
+                ? repo.feed(viewer, limit, offset)
+                : repo.feedIds(viewer, limit, offset)
+                    .compose(ids -> cache.views(viewer, ids, false));
     var count = repo.feedCount(viewer);
     return Future.all(page, count).map(v -> new ArticleList(page.result(), count.result()));
   }
@@ -55,60 +64,121 @@ final class ArticleService {
     if (cache == null) {
       return repo.bySlug(viewer, slug).compose(a -> found(a, slug));
     }
-    return cache.idOf(slug).compose(id -> id.isEmpty() ? Future.succeededFuture((ArticleView) null)
-        : cache.views(viewer, List.of(id.get()), true).map(l -> l.isEmpty() ? null : l.get(0)))
+    return cache
+        .idOf(slug)
+        .compose(
+            id ->
+                id.isEmpty()
+                    ? Future.succeededFuture((ArticleView) null)
+                    : cache
+                        .views(viewer, List.of(id.get()), true)
+                        .map(l -> l.isEmpty() ? null : l.get(0)))
         .compose(a -> found(a, slug));
   }
 
   /** Creates an article (a distinct slug even for a repeated title) in one transaction. */
-  Future<ArticleView> create(long author, String title, String description, String body, List<String> tags) {
+  Future<ArticleView> create(
+      long author, String title, String description, String body, List<String> tags) {
     var tagNames = normalise(tags);
     String base = Slugs.of(title);
-    return db.inTransaction(tx -> insertWithFreeSlug(tx, base, 0, title, description, body, author)
-            .compose(c -> ArticleRepository.tag(tx, c.id(), c.createdAt(), tagNames).map(c)))
-        .compose(c -> (cache == null ? Future.<Void>succeededFuture() : cache.invalidateNew(c.slug(), !tagNames.isEmpty()))
-            .compose(v -> repo.byId(author, c.id())));
+    return db.inTransaction(
+            tx ->
+                insertWithFreeSlug(tx, base, 0, title, description, body, author)
+                    .compose(
+                        c -> ArticleRepository.tag(tx, c.id(), c.createdAt(), tagNames).map(c)))
+        .compose(
+            c ->
+                (cache == null
+                        ? Future.<Void>succeededFuture()
+                        : cache.invalidateNew(c.slug(), !tagNames.isEmpty()))
+                    .compose(v -> repo.byId(author, c.id())));
   }
 
   /** Updates the author's article; a new title gives a new slug; tags are replaced when sent. */
-  Future<ArticleView> update(long user, String slug, String title, String description, String body,
+  Future<ArticleView> update(
+      long user,
+      String slug,
+      String title,
+      String description,
+      String body,
       Optional<List<String>> tags) {
-    return db.inTransaction(tx -> ArticleRepository.lock(tx, slug).compose(a -> {
-      if (a == null) {
-        return Future.failedFuture(new ApiException.NotFound("article", slug));
-      }
-      if (a.authorId() != user) {
-        return Future.failedFuture(new ApiException.Forbidden("article"));
-      }
-      Future<String> newSlug = title == null || title.equals(a.title())
-          ? Future.succeededFuture(a.slug())
-          : freeSlug(tx, Slugs.of(title), a.id(), a.slug());
-      return newSlug.compose(s -> ArticleRepository.update(tx, a.id(), s, title, description, body)
-          .compose(v -> tags.isEmpty() ? Future.succeededFuture()
-              : ArticleRepository.untag(tx, a.id()).compose(x -> ArticleRepository.tag(tx, a.id(), a.createdAt(), normalise(tags.get()))))
-          .map(new Updated(a.id(), a.slug(), s)));
-    })).compose(u -> (cache == null ? Future.<Void>succeededFuture()
-            : cache.invalidateArticle(u.id(), List.of(u.oldSlug(), u.newSlug()), tags.isPresent()))
-        .compose(v -> repo.byId(user, u.id())));
+    return db.inTransaction(
+            tx ->
+                ArticleRepository.lock(tx, slug)
+                    .compose(
+                        a -> {
+                          if (a == null) {
+                            return Future.failedFuture(new ApiException.NotFound("article", slug));
+                          }
+                          if (a.authorId() != user) {
+                            return Future.failedFuture(new ApiException.Forbidden("article"));
+                          }
+                          Future<String> newSlug =
+                              title == null || title.equals(a.title())
+                                  ? Future.succeededFuture(a.slug())
+                                  : freeSlug(tx, Slugs.of(title), a.id(), a.slug());
+                          return newSlug.compose(
+                              s ->
+                                  ArticleRepository.update(tx, a.id(), s, title, description, body)
+                                      .compose(
+                                          v ->
+                                              tags.isEmpty()
+                                                  ? Future.succeededFuture()
+                                                  : ArticleRepository.untag(tx, a.id())
+                                                      .compose(
+                                                          x ->
+                                                              ArticleRepository.tag(
+                                                                  tx,
+                                                                  a.id(),
+                                                                  a.createdAt(),
+                                                                  normalise(tags.get()))))
+                                      .map(new Updated(a.id(), a.slug(), s)));
+                        }))
+        .compose(
+            u ->
+                (cache == null
+                        ? Future.<Void>succeededFuture()
+                        : cache.invalidateArticle(
+                            u.id(), List.of(u.oldSlug(), u.newSlug()), tags.isPresent()))
+                    .compose(v -> repo.byId(user, u.id())));
   }
 
   /** Deletes the author's article; 404 when absent, 403 when someone else's. */
   Future<Void> delete(long user, String slug) {
-    return repo.deleteOwn(slug, user).compose(deleted -> deleted != null
-        ? (cache == null ? Future.<Void>succeededFuture() : cache.invalidateArticle(deleted, List.of(slug), true))
-        : repo.authorOf(slug).compose(author -> Future.failedFuture(author == null
-            ? new ApiException.NotFound("article", slug)
-            : new ApiException.Forbidden("article"))));
+    return repo.deleteOwn(slug, user)
+        .compose(
+            deleted ->
+                deleted != null
+                    ? (cache == null
+                        ? Future.<Void>succeededFuture()
+                        : cache.invalidateArticle(deleted, List.of(slug), true))
+                    : repo.authorOf(slug)
+                        .compose(
+                            author ->
+                                Future.failedFuture(
+                                    author == null
+                                        ? new ApiException.NotFound("article", slug)
+                                        : new ApiException.Forbidden("article"))));
   }
 
-  /** Marks the article as a favorite of {@code user} (idempotent); the author is notified once, in the same transaction. */
+  /**
+   * Marks the article as a favorite of {@code user} (idempotent); the author is notified once, in
+   * the same transaction.
+   */
   Future<ArticleView> favorite(long user, String slug) {
-    return db.inTransaction(tx -> ArticleRepository.favorite(tx, user, slug).compose(f -> {
-      if (f == null || !f.added() || notifications == null) {
-        return Future.succeededFuture(f == null ? null : f.id());
-      }
-      return notifications.enqueue(tx, f.authorId(), "favorite", user, f.id(), null).map(f.id());
-    })).compose(id -> afterFavorite(user, slug, id));
+    return db.inTransaction(
+            tx ->
+                ArticleRepository.favorite(tx, user, slug)
+                    .compose(
+                        f -> {
+                          if (f == null || !f.added() || notifications == null) {
+                            return Future.succeededFuture(f == null ? null : f.id());
+                          }
+                          return notifications
+                              .enqueue(tx, f.authorId(), "favorite", user, f.id(), null)
+                              .map(f.id());
+                        }))
+        .compose(id -> afterFavorite(user, slug, id));
   }
 
   /** Removes the article from {@code user}'s favorites (idempotent). */
@@ -120,37 +190,51 @@ final class ArticleService {
     if (id == null) {
       return Future.failedFuture(new ApiException.NotFound("article", slug));
     }
-    return (cache == null ? Future.<Void>succeededFuture() : cache.invalidateFavorite(user, id)).compose(v -> get(user, slug));
+    return (cache == null ? Future.<Void>succeededFuture() : cache.invalidateFavorite(user, id))
+        .compose(v -> get(user, slug));
   }
 
   private record Updated(long id, String oldSlug, String newSlug) {}
 
-  private Future<ArticleRepository.Created> insertWithFreeSlug(Sql tx, String base, int attempt,
-      String title, String description, String body, long author) {
+  private Future<ArticleRepository.Created> insertWithFreeSlug(
+      Sql tx,
+      String base,
+      int attempt,
+      String title,
+      String description,
+      String body,
+      long author) {
     String slug = attempt == 0 ? base : Slugs.withSuffix(base);
-    return ArticleRepository.insert(tx, slug, title, description, body, author).compose(c -> {
-      if (c != null) {
-        return Future.succeededFuture(c);
-      }
-      if (attempt + 1 >= SLUG_ATTEMPTS) {
-        return Future.failedFuture(new ApiException.Conflict("slug"));
-      }
-      return insertWithFreeSlug(tx, base, attempt + 1, title, description, body, author);
-    });
+    return ArticleRepository.insert(tx, slug, title, description, body, author)
+        .compose(
+            c -> {
+              if (c != null) {
+                return Future.succeededFuture(c);
+              }
+              if (attempt + 1 >= SLUG_ATTEMPTS) {
+                return Future.failedFuture(new ApiException.Conflict("slug"));
+              }
+              return insertWithFreeSlug(tx, base, attempt + 1, title, description, body, author);
+            });
   }
 
   private Future<String> freeSlug(Sql tx, String base, long id, String current) {
     if (base.equals(current)) {
       return Future.succeededFuture(current);
     }
-    return ArticleRepository.slugTaken(tx, base, id).map(taken -> taken ? Slugs.withSuffix(base) : base);
+    return ArticleRepository.slugTaken(tx, base, id)
+        .map(taken -> taken ? Slugs.withSuffix(base) : base);
   }
 
   private static Future<ArticleView> found(ArticleView a, String slug) {
-    return a == null ? Future.failedFuture(new ApiException.NotFound("article", slug)) : Future.succeededFuture(a);
+    return a == null
+        ? Future.failedFuture(new ApiException.NotFound("article", slug))
+        : Future.succeededFuture(a);
   }
 
-  /** Trimmed, non-blank, distinct tag names in name order (the order they are shown and locked in). */
+  /**
+   * Trimmed, non-blank, distinct tag names in name order (the order they are shown and locked in).
+   */
   static List<String> normalise(List<String> tags) {
     var set = new TreeSet<String>();
     for (String t : tags) {

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.hotpath.social.ProfileView;
 import java.util.List;
 
-/** An article as the API returns it; {@code body} is omitted in lists, {@code bodyHtml} unless asked for. */
+/**
+ * An article as the API returns it; {@code body} is omitted in lists, {@code bodyHtml} unless asked
+ * for.
+ */
 public record ArticleView(
     String slug,
     String title,

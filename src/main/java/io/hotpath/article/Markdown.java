@@ -15,7 +15,8 @@ import org.commonmark.renderer.html.HtmlRenderer;
  */
 final class Markdown {
   private static final Parser PARSER = Parser.builder().build();
-  private static final HtmlRenderer RENDERER = HtmlRenderer.builder().escapeHtml(true).sanitizeUrls(true).build();
+  private static final HtmlRenderer RENDERER =
+      HtmlRenderer.builder().escapeHtml(true).sanitizeUrls(true).build();
 
   private final WorkerExecutor cpu;
   private final Cache<String, String> rendered = Caffeine.newBuilder().maximumSize(10_000).build();
@@ -28,14 +29,30 @@ final class Markdown {
   Future<ArticleView> withHtml(ArticleView a) {
     String key = a.slug() + "@" + a.updatedAt();
     String cached = rendered.getIfPresent(key);
-    Future<String> html = cached != null ? Future.succeededFuture(cached)
-        : cpu.executeBlocking(() -> render(a.body()), false).andThen(ar -> {
-          if (ar.succeeded()) {
-            rendered.put(key, ar.result());
-          }
-        });
-    return html.map(h -> new ArticleView(a.slug(), a.title(), a.description(), a.body(), h, a.tagList(), a.createdAt(),
-        a.updatedAt(), a.favorited(), a.favoritesCount(), a.author()));
+    Future<String> html =
+        cached != null
+            ? Future.succeededFuture(cached)
+            : cpu.executeBlocking(() -> render(a.body()), false)
+                .andThen(
+                    ar -> {
+                      if (ar.succeeded()) {
+                        rendered.put(key, ar.result());
+                      }
+                    });
+    return html.map(
+        h ->
+            new ArticleView(
+                a.slug(),
+                a.title(),
+                a.description(),
+                a.body(),
+                h,
+                a.tagList(),
+                a.createdAt(),
+                a.updatedAt(),
+                a.favorited(),
+                a.favoritesCount(),
+                a.author()));
   }
 
   static String render(String markdown) {

@@ -12,17 +12,21 @@ import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.time.Duration;
 
 /**
- * Issues and verifies the API's JWTs (HS256). A token carries only the user's id ({@code sub}),
- * so verifying it needs no database round trip and survives renames.
+ * Issues and verifies the API's JWTs (HS256). A token carries only the user's id ({@code sub}), so
+ * verifying it needs no database round trip and survives renames.
  */
 public final class Tokens {
   private final JWTAuth jwt;
   private final JWTOptions options;
 
   public Tokens(Vertx vertx, String secret, Duration ttl) {
-    this.jwt = JWTAuth.create(vertx, new JWTAuthOptions()
-        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret)));
-    this.options = new JWTOptions().setAlgorithm("HS256").setExpiresInSeconds((int) ttl.toSeconds());
+    this.jwt =
+        JWTAuth.create(
+            vertx,
+            new JWTAuthOptions()
+                .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret)));
+    this.options =
+        new JWTOptions().setAlgorithm("HS256").setExpiresInSeconds((int) ttl.toSeconds());
   }
 
   /** A signed token for the user with this id. */

@@ -9,9 +9,9 @@ import java.util.function.LongSupplier;
  * calls are skipped (answered from L1 and the database) for {@code openNanos}; then one probe is
  * let through, and its success closes the breaker again.
  *
- * <p>Written here rather than taken from a library because it needs exactly one extra behaviour:
- * a callback on every re-close, which replays the invalidations Redis missed while it was down.
- * Time comes from an injected nano clock so tests advance it instead of sleeping.
+ * <p>Written here rather than taken from a library because it needs exactly one extra behaviour: a
+ * callback on every re-close, which replays the invalidations Redis missed while it was down. Time
+ * comes from an injected nano clock so tests advance it instead of sleeping.
  */
 public final class Breaker {
   private final int threshold;

@@ -21,8 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * All of an instance's caches, sharing one Redis link (or none: then L1 only) and one
- * invalidation channel.
+ * All of an instance's caches, sharing one Redis link (or none: then L1 only) and one invalidation
+ * channel.
  *
  * <p>Read-after-write across instances: a write deletes the keys in Redis, publishes {@code
  * inv|<instance>|<msg>|<cache>|<ids>} and then waits until every other subscribed instance (PUBLISH
@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * old value; an instance that does not answer in time keeps it at most for the L1 TTL.
  *
  * <p>Invalidations that could not reach Redis (breaker open) are kept, up to {@link #MAX_PENDING}
- * ids, and replayed when Redis answers again; every instance also drops its whole L1 then, since
- * it may have missed others' messages.
+ * ids, and replayed when Redis answers again; every instance also drops its whole L1 then, since it
+ * may have missed others' messages.
  */
 public final class Caches implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Caches.class);
@@ -47,43 +47,74 @@ public final class Caches implements AutoCloseable {
   private final Map<String, TwoLevelCache<?>> byName = new ConcurrentHashMap<>();
   private final Map<String, Set<String>> pending = new ConcurrentHashMap<>();
   private final Map<String, Awaiting> awaiting = new ConcurrentHashMap<>();
-  private final java.util.concurrent.atomic.AtomicLong messages = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong messages =
+      new java.util.concurrent.atomic.AtomicLong();
 
   /** A published invalidation waiting for the other instances' acknowledgements. */
-  private record Awaiting(io.vertx.core.Promise<Void> done, java.util.concurrent.atomic.AtomicLong missing) {}
+  private record Awaiting(
+      io.vertx.core.Promise<Void> done, java.util.concurrent.atomic.AtomicLong missing) {}
+
   private final RedisLink redis;
 
   /**
    * Caches for this instance; with a {@code redisUrl}, L2 and cross-instance invalidation are on.
    * {@code breakerClock} supplies nanoseconds (System::nanoTime outside tests).
    */
-  public Caches(Vertx vertx, ObjectMapper json, MeterRegistry registry, String redisUrl, Duration redisTimeout,
-      java.util.function.LongSupplier breakerClock, io.hotpath.kernel.Observer observer) {
+  public Caches(
+      Vertx vertx,
+      ObjectMapper json,
+      MeterRegistry registry,
+      String redisUrl,
+      Duration redisTimeout,
+      java.util.function.LongSupplier breakerClock,
+      io.hotpath.kernel.Observer observer) {
     this.vertx = vertx;
     this.json = json;
     this.registry = registry;
-    this.redis = redisUrl == null ? null : new RedisLink(vertx, redisUrl, redisTimeout, CHANNEL, this::onMessage,
-        recovery -> new Breaker(3, Duration.ofSeconds(1).toNanos(), breakerClock, recovery), this::onRecovery, observer);
+    this.redis =
+        redisUrl == null
+            ? null
+            : new RedisLink(
+                vertx,
+                redisUrl,
+                redisTimeout,
+                CHANNEL,
+                this::onMessage,
+                recovery -> new Breaker(3, Duration.ofSeconds(1).toNanos(), breakerClock, recovery),
+                this::onRecovery,
+                observer);
     if (redis != null) {
       Gauge.builder("hotpath.redis.available", () -> redis.available() ? 1 : 0)
-          .description("1 while Redis is used, 0 while the circuit breaker skips it").register(registry);
+          .description("1 while Redis is used, 0 while the circuit breaker skips it")
+          .register(registry);
     }
   }
 
   /** Creates and registers a cache whose misses are loaded in batches by {@code loader}. */
-  public <V> TwoLevelCache<V> create(String name, JavaType type, CacheSettings settings,
+  public <V> TwoLevelCache<V> create(
+      String name,
+      JavaType type,
+      CacheSettings settings,
       Function<Set<String>, Future<Map<String, V>>> loader) {
     var cache = new TwoLevelCache<V>(name, this, vertx, redis, json, type, settings, loader);
     if (byName.putIfAbsent(name, cache) != null) {
       throw new IllegalArgumentException("cache " + name + " already exists");
     }
     CaffeineCacheMetrics.monitor(registry, cache.l1(), name);
-    FunctionCounter.builder("hotpath.cache.l2.hits", cache, c -> c.l2Hits.sum()).tag("cache", name).register(registry);
-    FunctionCounter.builder("hotpath.cache.l2.misses", cache, c -> c.l2Misses.sum()).tag("cache", name).register(registry);
-    FunctionCounter.builder("hotpath.cache.loads", cache, c -> c.loads.sum()).tag("cache", name)
-        .description("keys loaded from the database").register(registry);
-    FunctionCounter.builder("hotpath.cache.load.seconds", cache, c -> c.loadNanos.sum() / 1e9).tag("cache", name)
-        .description("time spent loading from the database").register(registry);
+    FunctionCounter.builder("hotpath.cache.l2.hits", cache, c -> c.l2Hits.sum())
+        .tag("cache", name)
+        .register(registry);
+    FunctionCounter.builder("hotpath.cache.l2.misses", cache, c -> c.l2Misses.sum())
+        .tag("cache", name)
+        .register(registry);
+    FunctionCounter.builder("hotpath.cache.loads", cache, c -> c.loads.sum())
+        .tag("cache", name)
+        .description("keys loaded from the database")
+        .register(registry);
+    FunctionCounter.builder("hotpath.cache.load.seconds", cache, c -> c.loadNanos.sum() / 1e9)
+        .tag("cache", name)
+        .description("time spent loading from the database")
+        .register(registry);
     return cache;
   }
 
@@ -116,32 +147,52 @@ public final class Caches implements AutoCloseable {
       keys.add(cache.key(id));
     }
     String msg = Long.toString(messages.incrementAndGet());
-    String message = "inv|" + instance + "|" + msg + "|" + cache.name() + "|" + String.join("\u001f", ids);
-    var waiting = new Awaiting(io.vertx.core.Promise.promise(), new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE));
+    String message =
+        "inv|" + instance + "|" + msg + "|" + cache.name() + "|" + String.join("\u001f", ids);
+    var waiting =
+        new Awaiting(
+            io.vertx.core.Promise.promise(),
+            new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE));
     awaiting.put(msg, waiting);
-    return redis.del(keys).compose(v -> redis.publish(CHANNEL, message)).compose(receivers -> {
-      long others = receivers - 1; // this instance is subscribed too
-      if (waiting.missing().addAndGet(others - Long.MAX_VALUE) <= 0) {
-        waiting.done().tryComplete();
-      }
-      long timer = vertx.setTimer(ACK_TIMEOUT_MS, t -> {
-        if (waiting.done().tryComplete()) {
-          LOG.warn("invalidation {} of cache {}: {} instance(s) did not acknowledge within {} ms",
-              msg, cache.name(), waiting.missing().get(), ACK_TIMEOUT_MS);
-        }
-      });
-      return waiting.done().future().andThen(x -> vertx.cancelTimer(timer));
-    }).recover(t -> {
-      remember(cache.name(), ids);
-      return Future.succeededFuture();
-    }).andThen(x -> awaiting.remove(msg));
+    return redis
+        .del(keys)
+        .compose(v -> redis.publish(CHANNEL, message))
+        .compose(
+            receivers -> {
+              long others = receivers - 1; // this instance is subscribed too
+              if (waiting.missing().addAndGet(others - Long.MAX_VALUE) <= 0) {
+                waiting.done().tryComplete();
+              }
+              long timer =
+                  vertx.setTimer(
+                      ACK_TIMEOUT_MS,
+                      t -> {
+                        if (waiting.done().tryComplete()) {
+                          LOG.warn(
+                              "invalidation {} of cache {}: {} instance(s) did not acknowledge within {} ms",
+                              msg,
+                              cache.name(),
+                              waiting.missing().get(),
+                              ACK_TIMEOUT_MS);
+                        }
+                      });
+              return waiting.done().future().andThen(x -> vertx.cancelTimer(timer));
+            })
+        .recover(
+            t -> {
+              remember(cache.name(), ids);
+              return Future.succeededFuture();
+            })
+        .andThen(x -> awaiting.remove(msg));
   }
 
   private void remember(String name, Collection<String> ids) {
     var set = pending.computeIfAbsent(name, n -> ConcurrentHashMap.newKeySet());
     if (set.size() + ids.size() > MAX_PENDING) {
-      LOG.error("more than {} invalidations missed while Redis was down; cache {} may serve stale values until their TTL",
-          MAX_PENDING, name);
+      LOG.error(
+          "more than {} invalidations missed while Redis was down; cache {} may serve stale values until their TTL",
+          MAX_PENDING,
+          name);
       return;
     }
     set.addAll(ids);
@@ -166,18 +217,23 @@ public final class Caches implements AutoCloseable {
     redis.publish(CHANNEL, "ack|" + parts[1] + "|" + parts[2]);
   }
 
-  /** Redis is back: replay what it missed, and drop L1 wholesale (others' messages were lost too). */
+  /**
+   * Redis is back: replay what it missed, and drop L1 wholesale (others' messages were lost too).
+   */
   private void onRecovery() {
     LOG.info("Redis answers again: replaying missed invalidations and clearing L1");
     byName.values().forEach(c -> c.l1().synchronous().invalidateAll());
-    vertx.runOnContext(v -> pending.forEach((name, ids) -> {
-      var cache = byName.get(name);
-      var copy = List.copyOf(ids);
-      ids.removeAll(copy);
-      if (cache != null) {
-        invalidateRemote(cache, copy);
-      }
-    }));
+    vertx.runOnContext(
+        v ->
+            pending.forEach(
+                (name, ids) -> {
+                  var cache = byName.get(name);
+                  var copy = List.copyOf(ids);
+                  ids.removeAll(copy);
+                  if (cache != null) {
+                    invalidateRemote(cache, copy);
+                  }
+                }));
   }
 
   @Override

@@ -11,11 +11,10 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
-import java.util.concurrent.TimeUnit;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -24,6 +23,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -49,40 +49,58 @@ public final class RedisLink implements AutoCloseable {
   private final long probeTimer;
 
   /** Connects (failing fast if Redis is unreachable at start) and subscribes to {@code channel}. */
-  public RedisLink(Vertx vertx, String url, Duration timeout, String channel, BiConsumer<String, String> onMessage,
-      Function<Runnable, Breaker> breakerFactory, Runnable onRecovery, io.hotpath.kernel.Observer observer) {
+  public RedisLink(
+      Vertx vertx,
+      String url,
+      Duration timeout,
+      String channel,
+      BiConsumer<String, String> onMessage,
+      Function<Runnable, Breaker> breakerFactory,
+      Runnable onRecovery,
+      io.hotpath.kernel.Observer observer) {
     this.vertx = vertx;
     this.observer = observer;
     // reconnect attempts back off to at most 1 s (Lettuce's default cap is 30 s): after an outage
     // the cache should come back within about a second of Redis
-    this.resources = DefaultClientResources.builder()
-        .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
-        .build();
+    this.resources =
+        DefaultClientResources.builder()
+            .reconnectDelay(
+                Delay.exponential(
+                    Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+            .build();
     this.client = RedisClient.create(resources, url);
-    client.setOptions(ClientOptions.builder()
-        .autoReconnect(true)
-        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .timeoutOptions(TimeoutOptions.enabled(timeout))
-        .build());
+    client.setOptions(
+        ClientOptions.builder()
+            .autoReconnect(true)
+            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+            .timeoutOptions(TimeoutOptions.enabled(timeout))
+            .build());
     this.conn = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
     this.cmd = conn.async();
     this.pubsub = client.connectPubSub();
-    pubsub.addListener(new RedisPubSubAdapter<>() {
-      @Override
-      public void message(String ch, String message) {
-        onMessage.accept(ch, message);
-      }
-    });
+    pubsub.addListener(
+        new RedisPubSubAdapter<>() {
+          @Override
+          public void message(String ch, String message) {
+            onMessage.accept(ch, message);
+          }
+        });
     pubsub.sync().subscribe(channel);
     this.breaker = breakerFactory.apply(onRecovery);
     // while the breaker is open, probe on a timer too: recovery must not wait for traffic that
     // happens to miss L1
-    this.probeTimer = vertx.setPeriodic(250, id -> {
-      if (breaker.isOpen()) {
-        ping();
-      }
-    });
-    LOG.info("Redis connected at {} (timeout {} ms)", url.replaceAll("://[^@]*@", "://<masked>@"), timeout.toMillis());
+    this.probeTimer =
+        vertx.setPeriodic(
+            250,
+            id -> {
+              if (breaker.isOpen()) {
+                ping();
+              }
+            });
+    LOG.info(
+        "Redis connected at {} (timeout {} ms)",
+        url.replaceAll("://[^@]*@", "://<masked>@"),
+        timeout.toMillis());
   }
 
   /** The async commands, for Bucket4j's proxy manager. */
@@ -112,16 +130,19 @@ public final class RedisLink implements AutoCloseable {
     if (values.isEmpty()) {
       return Future.succeededFuture();
     }
-    return call("SET", () -> {
-      List<io.lettuce.core.RedisFuture<String>> all = new ArrayList<>(values.size());
-      values.forEach((k, v) -> all.add(cmd.set(k, v, SetArgs.Builder.px(ttlMillis.apply(k)))));
-      return all.get(all.size() - 1).thenApply(x -> (Void) null);
-    });
+    return call(
+        "SET",
+        () -> {
+          List<io.lettuce.core.RedisFuture<String>> all = new ArrayList<>(values.size());
+          values.forEach((k, v) -> all.add(cmd.set(k, v, SetArgs.Builder.px(ttlMillis.apply(k)))));
+          return all.get(all.size() - 1).thenApply(x -> (Void) null);
+        });
   }
 
   /** SET key NX PX: true when this caller took the lock. */
   Future<Boolean> tryLock(String key, long ttlMillis) {
-    return call("SET NX", () -> cmd.set(key, new byte[] {1}, SetArgs.Builder.nx().px(ttlMillis))).map("OK"::equals);
+    return call("SET NX", () -> cmd.set(key, new byte[] {1}, SetArgs.Builder.nx().px(ttlMillis)))
+        .map("OK"::equals);
   }
 
   Future<Void> del(Collection<String> keys) {
@@ -133,7 +154,9 @@ public final class RedisLink implements AutoCloseable {
 
   /** Publishes; the result is how many subscribers (instances, this one included) received it. */
   Future<Long> publish(String channel, String message) {
-    return call("PUBLISH", () -> cmd.publish(channel, message.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    return call(
+        "PUBLISH",
+        () -> cmd.publish(channel, message.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
   }
 
   /** A ping through the breaker (readiness, recovery probes). */
@@ -155,14 +178,16 @@ public final class RedisLink implements AutoCloseable {
       return Future.failedFuture(e);
     }
     var ctx = vertx.getOrCreateContext();
-    return Future.fromCompletionStage(stage, ctx).andThen(ar -> {
-      observed.end(ar.cause());
-      if (ar.succeeded()) {
-        breaker.success();
-      } else {
-        breaker.failure();
-      }
-    });
+    return Future.fromCompletionStage(stage, ctx)
+        .andThen(
+            ar -> {
+              observed.end(ar.cause());
+              if (ar.succeeded()) {
+                breaker.success();
+              } else {
+                breaker.failure();
+              }
+            });
   }
 
   @Override

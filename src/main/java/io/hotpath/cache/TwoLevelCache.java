@@ -30,8 +30,8 @@ import java.util.function.Function;
  *
  * <ul>
  *   <li><b>Cache-aside</b>: {@link #get} and {@link #getAll} read L1, then L2 (one MGET for a
- *       batch), then load every remaining miss with one call of the batch loader (one SQL
- *       statement with {@code = ANY($1)}), and fill L2 in one pipelined write.
+ *       batch), then load every remaining miss with one call of the batch loader (one SQL statement
+ *       with {@code = ANY($1)}), and fill L2 in one pipelined write.
  *   <li><b>Stampede prevention</b>: concurrent misses of one key on one instance share one load
  *       (Caffeine's in-flight futures). Across instances, a single-key miss takes a short Redis
  *       lock (SET NX PX); the others poll L2 on Vert.x timers (never sleeping on the event loop)
@@ -47,7 +47,8 @@ import java.util.function.Function;
 public final class TwoLevelCache<V> {
   static final String VERSION = "v1";
   private static final byte[] NOT_FOUND = new byte[0];
-  private static final int LOCK_POLLS = 120; // x 25 ms: waiters give up only when the lock (3 s) would have expired
+  private static final int LOCK_POLLS =
+      120; // x 25 ms: waiters give up only when the lock (3 s) would have expired
   private static final long LOCK_POLL_MS = 25;
 
   private final String name;
@@ -66,8 +67,15 @@ public final class TwoLevelCache<V> {
   final LongAdder loads = new LongAdder();
   final LongAdder loadNanos = new LongAdder();
 
-  TwoLevelCache(String name, Caches owner, Vertx vertx, RedisLink redis, ObjectMapper json, JavaType type,
-      CacheSettings settings, Function<Set<String>, Future<Map<String, V>>> loader) {
+  TwoLevelCache(
+      String name,
+      Caches owner,
+      Vertx vertx,
+      RedisLink redis,
+      ObjectMapper json,
+      JavaType type,
+      CacheSettings settings,
+      Function<Set<String>, Future<Map<String, V>>> loader) {
     this.name = name;
     this.owner = owner;
     this.vertx = vertx;
@@ -78,27 +86,30 @@ public final class TwoLevelCache<V> {
     this.negativeTtl = settings.negativeTtl();
     this.loader = loader;
     Duration l1Ttl = settings.l1Ttl();
-    Duration l1Negative = settings.negativeTtl().compareTo(l1Ttl) < 0 ? settings.negativeTtl() : l1Ttl;
-    this.l1 = Caffeine.newBuilder()
-        .maximumSize(settings.l1MaxEntries())
-        .recordStats()
-        .expireAfter(new Expiry<String, Optional<V>>() {
-          @Override
-          public long expireAfterCreate(String k, Optional<V> v, long now) {
-            return (v.isPresent() ? l1Ttl : l1Negative).toNanos();
-          }
+    Duration l1Negative =
+        settings.negativeTtl().compareTo(l1Ttl) < 0 ? settings.negativeTtl() : l1Ttl;
+    this.l1 =
+        Caffeine.newBuilder()
+            .maximumSize(settings.l1MaxEntries())
+            .recordStats()
+            .expireAfter(
+                new Expiry<String, Optional<V>>() {
+                  @Override
+                  public long expireAfterCreate(String k, Optional<V> v, long now) {
+                    return (v.isPresent() ? l1Ttl : l1Negative).toNanos();
+                  }
 
-          @Override
-          public long expireAfterUpdate(String k, Optional<V> v, long now, long current) {
-            return expireAfterCreate(k, v, now);
-          }
+                  @Override
+                  public long expireAfterUpdate(String k, Optional<V> v, long now, long current) {
+                    return expireAfterCreate(k, v, now);
+                  }
 
-          @Override
-          public long expireAfterRead(String k, Optional<V> v, long now, long current) {
-            return current;
-          }
-        })
-        .buildAsync();
+                  @Override
+                  public long expireAfterRead(String k, Optional<V> v, long now, long current) {
+                    return current;
+                  }
+                })
+            .buildAsync();
   }
 
   public String name() {
@@ -115,23 +126,30 @@ public final class TwoLevelCache<V> {
     return Future.fromCompletionStage(cf, vertx.getOrCreateContext());
   }
 
-  /** The values found for {@code ids} (absent ids are missing from the map), in one batch per level. */
+  /**
+   * The values found for {@code ids} (absent ids are missing from the map), in one batch per level.
+   */
   public Future<Map<String, V>> getAll(Collection<String> ids) {
     if (ids.isEmpty()) {
       return Future.succeededFuture(Map.of());
     }
-    CompletableFuture<Map<String, Optional<V>>> cf = l1.getAll(new LinkedHashSet<>(ids),
-        (missing, executor) -> toCompletable(loadMany(new LinkedHashSet<>(missing))));
-    return Future.fromCompletionStage(cf, vertx.getOrCreateContext()).map(found -> {
-      var out = new HashMap<String, V>(found.size() * 2);
-      found.forEach((k, v) -> v.ifPresent(x -> out.put(k, x)));
-      return out;
-    });
+    CompletableFuture<Map<String, Optional<V>>> cf =
+        l1.getAll(
+            new LinkedHashSet<>(ids),
+            (missing, executor) -> toCompletable(loadMany(new LinkedHashSet<>(missing))));
+    return Future.fromCompletionStage(cf, vertx.getOrCreateContext())
+        .map(
+            found -> {
+              var out = new HashMap<String, V>(found.size() * 2);
+              found.forEach((k, v) -> v.ifPresent(x -> out.put(k, x)));
+              return out;
+            });
   }
 
   /**
    * Drops the ids everywhere: this instance's L1, Redis, and (through pub/sub) the other instances'
-   * L1. Completes when Redis has deleted them (or is known to be down: then they are replayed later).
+   * L1. Completes when Redis has deleted them (or is known to be down: then they are replayed
+   * later).
    */
   public Future<Void> invalidate(Collection<String> ids) {
     if (ids.isEmpty()) {
@@ -154,32 +172,41 @@ public final class TwoLevelCache<V> {
       return loadFromDb(Set.of(id)).map(m -> Optional.ofNullable(m.get(id)));
     }
     String key = key(id);
-    return redis.get(key).transform(ar -> {
-      if (ar.succeeded() && ar.result() != null) {
-        l2Hits.increment();
-        return Future.succeededFuture(decode(ar.result()));
-      }
-      l2Misses.increment();
-      if (ar.failed()) {
-        return loadFromDb(Set.of(id)).map(m -> Optional.ofNullable(m.get(id)));
-      }
-      return lockedLoad(id);
-    });
+    return redis
+        .get(key)
+        .transform(
+            ar -> {
+              if (ar.succeeded() && ar.result() != null) {
+                l2Hits.increment();
+                return Future.succeededFuture(decode(ar.result()));
+              }
+              l2Misses.increment();
+              if (ar.failed()) {
+                return loadFromDb(Set.of(id)).map(m -> Optional.ofNullable(m.get(id)));
+              }
+              return lockedLoad(id);
+            });
   }
 
-  /** A miss in L2 too: one instance loads under a short Redis lock, the others wait for its value. */
+  /**
+   * A miss in L2 too: one instance loads under a short Redis lock, the others wait for its value.
+   */
   private Future<Optional<V>> lockedLoad(String id) {
     String key = key(id);
-    return redis.tryLock("lock:" + key, LOCK_POLLS * LOCK_POLL_MS).transform(lock -> {
-      if (lock.succeeded() && Boolean.TRUE.equals(lock.result())) {
-        return loadAndStore(Set.of(id)).map(m -> Optional.ofNullable(m.get(id)))
-            .andThen(x -> redis.del(List.of("lock:" + key)));
-      }
-      if (lock.failed()) {
-        return loadFromDb(Set.of(id)).map(m -> Optional.ofNullable(m.get(id)));
-      }
-      return awaitOtherLoader(id, key, 0);
-    });
+    return redis
+        .tryLock("lock:" + key, LOCK_POLLS * LOCK_POLL_MS)
+        .transform(
+            lock -> {
+              if (lock.succeeded() && Boolean.TRUE.equals(lock.result())) {
+                return loadAndStore(Set.of(id))
+                    .map(m -> Optional.ofNullable(m.get(id)))
+                    .andThen(x -> redis.del(List.of("lock:" + key)));
+              }
+              if (lock.failed()) {
+                return loadFromDb(Set.of(id)).map(m -> Optional.ofNullable(m.get(id)));
+              }
+              return awaitOtherLoader(id, key, 0);
+            });
   }
 
   /** Another instance holds the load lock: poll L2 on timers until its value lands. */
@@ -189,16 +216,19 @@ public final class TwoLevelCache<V> {
     }
     Promise<Void> tick = Promise.promise();
     vertx.setTimer(LOCK_POLL_MS, t -> tick.complete());
-    return tick.future().compose(v -> redis.get(key)).transform(ar -> {
-      if (ar.succeeded() && ar.result() != null) {
-        l2Hits.increment();
-        return Future.succeededFuture(decode(ar.result()));
-      }
-      if (ar.failed()) {
-        return loadFromDb(Set.of(id)).map(m -> Optional.ofNullable(m.get(id)));
-      }
-      return awaitOtherLoader(id, key, attempt + 1);
-    });
+    return tick.future()
+        .compose(v -> redis.get(key))
+        .transform(
+            ar -> {
+              if (ar.succeeded() && ar.result() != null) {
+                l2Hits.increment();
+                return Future.succeededFuture(decode(ar.result()));
+              }
+              if (ar.failed()) {
+                return loadFromDb(Set.of(id)).map(m -> Optional.ofNullable(m.get(id)));
+              }
+              return awaitOtherLoader(id, key, attempt + 1);
+            });
   }
 
   private Future<Map<String, Optional<V>>> loadMany(Set<String> ids) {
@@ -209,55 +239,68 @@ public final class TwoLevelCache<V> {
     for (String id : ids) {
       keys.add(key(id));
     }
-    return redis.mget(keys).transform(ar -> {
-      var result = new HashMap<String, Optional<V>>(ids.size() * 2);
-      var missing = new LinkedHashSet<String>();
-      if (ar.succeeded()) {
-        var it = ids.iterator();
-        for (KeyValue<String, byte[]> kv : ar.result()) {
-          String id = it.next();
-          if (kv.hasValue()) {
-            result.put(id, decode(kv.getValue()));
-          } else {
-            missing.add(id);
-          }
-        }
-        l2Hits.add(result.size());
-        l2Misses.add(missing.size());
-      } else {
-        missing.addAll(ids);
-      }
-      if (missing.isEmpty()) {
-        return Future.succeededFuture(result);
-      }
-      if (missing.size() == 1 && ar.succeeded()) {
-        // a single hot key (e.g. one article read by many): same cross-instance lock as get()
-        String only = missing.iterator().next();
-        return lockedLoad(only).map(v -> {
-          result.put(only, v);
-          return result;
-        });
-      }
-      Future<Map<String, V>> loaded = ar.succeeded() ? loadAndStore(missing) : loadFromDb(missing);
-      return loaded.map(found -> {
-        result.putAll(complete(missing, found));
-        return result;
-      });
-    });
+    return redis
+        .mget(keys)
+        .transform(
+            ar -> {
+              var result = new HashMap<String, Optional<V>>(ids.size() * 2);
+              var missing = new LinkedHashSet<String>();
+              if (ar.succeeded()) {
+                var it = ids.iterator();
+                for (KeyValue<String, byte[]> kv : ar.result()) {
+                  String id = it.next();
+                  if (kv.hasValue()) {
+                    result.put(id, decode(kv.getValue()));
+                  } else {
+                    missing.add(id);
+                  }
+                }
+                l2Hits.add(result.size());
+                l2Misses.add(missing.size());
+              } else {
+                missing.addAll(ids);
+              }
+              if (missing.isEmpty()) {
+                return Future.succeededFuture(result);
+              }
+              if (missing.size() == 1 && ar.succeeded()) {
+                // a single hot key (e.g. one article read by many): same cross-instance lock as
+                // get()
+                String only = missing.iterator().next();
+                return lockedLoad(only)
+                    .map(
+                        v -> {
+                          result.put(only, v);
+                          return result;
+                        });
+              }
+              Future<Map<String, V>> loaded =
+                  ar.succeeded() ? loadAndStore(missing) : loadFromDb(missing);
+              return loaded.map(
+                  found -> {
+                    result.putAll(complete(missing, found));
+                    return result;
+                  });
+            });
   }
 
-  /** Loads from the database, then writes every result (and every "not found") to L2 in one pipeline. */
+  /**
+   * Loads from the database, then writes every result (and every "not found") to L2 in one
+   * pipeline.
+   */
   private Future<Map<String, V>> loadAndStore(Set<String> ids) {
-    return loadFromDb(ids).andThen(ar -> {
-      if (ar.succeeded() && redis != null && redis.available()) {
-        var values = new HashMap<String, byte[]>(ids.size() * 2);
-        for (String id : ids) {
-          V v = ar.result().get(id);
-          values.put(key(id), v == null ? NOT_FOUND : encode(v));
-        }
-        redis.setAll(values, k -> jittered(values.get(k).length == 0 ? negativeTtl : ttl));
-      }
-    });
+    return loadFromDb(ids)
+        .andThen(
+            ar -> {
+              if (ar.succeeded() && redis != null && redis.available()) {
+                var values = new HashMap<String, byte[]>(ids.size() * 2);
+                for (String id : ids) {
+                  V v = ar.result().get(id);
+                  values.put(key(id), v == null ? NOT_FOUND : encode(v));
+                }
+                redis.setAll(values, k -> jittered(values.get(k).length == 0 ? negativeTtl : ttl));
+              }
+            });
   }
 
   private Future<Map<String, V>> loadFromDb(Set<String> ids) {

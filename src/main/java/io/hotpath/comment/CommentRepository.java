@@ -11,8 +11,11 @@ import java.util.List;
 
 /** All SQL of comments. Each request costs one statement (two only to explain a failed delete). */
 final class CommentRepository {
-  /** $1 author, $2 body, $3 slug: inserts and returns the comment with its author in one round trip. */
-  static final String ADD = """
+  /**
+   * $1 author, $2 body, $3 slug: inserts and returns the comment with its author in one round trip.
+   */
+  static final String ADD =
+      """
       WITH ins AS (
           INSERT INTO comments (article_id, author_id, body)
           SELECT a.id, $1, $2 FROM articles a WHERE a.slug = $3
@@ -20,11 +23,13 @@ final class CommentRepository {
       SELECT ins.id, ins.body, ins.created_at, ins.updated_at, u.username, u.bio, u.image, false AS following,
              ins.article_id, a.author_id AS article_author_id
       FROM ins JOIN users u ON u.id = ins.author_id JOIN articles a ON a.id = ins.article_id""";
+
   /**
-   * $1 viewer, $2 slug, $3 limit, $4 offset. The article row is always returned (so "no article" and
-   * "no comments" differ); comments come in order through comments_article_idx.
+   * $1 viewer, $2 slug, $3 limit, $4 offset. The article row is always returned (so "no article"
+   * and "no comments" differ); comments come in order through comments_article_idx.
    */
-  static final String LIST = """
+  static final String LIST =
+      """
       SELECT a.id AS article_id, c.id, c.body, c.created_at, c.updated_at, c.username, c.bio, c.image, c.following
       FROM articles a
       LEFT JOIN LATERAL (
@@ -37,11 +42,14 @@ final class CommentRepository {
           LIMIT $3::int OFFSET $4::int) c ON true
       WHERE a.slug = $2
       ORDER BY c.id""";
-  static final String DELETE_OWN = """
+
+  static final String DELETE_OWN =
+      """
       DELETE FROM comments c USING articles a
       WHERE a.slug = $1 AND c.article_id = a.id AND c.id = $2 AND c.author_id = $3
       RETURNING c.id""";
-  static final String EXPLAIN_DELETE = """
+  static final String EXPLAIN_DELETE =
+      """
       SELECT a.id, c.author_id FROM articles a LEFT JOIN comments c ON c.article_id = a.id AND c.id = $2
       WHERE a.slug = $1""";
 
@@ -53,31 +61,35 @@ final class CommentRepository {
 
   /** Adds the comment in {@code tx}; null when the article does not exist. */
   static Future<Added> add(Sql tx, long author, String body, String slug) {
-    return tx.query(ADD, Tuple.of(author, body, slug)).map(rs -> {
-      if (rs.size() == 0) {
-        return null;
-      }
-      Row r = rs.iterator().next();
-      return new Added(view(r), r.getLong("article_id"), r.getLong("article_author_id"));
-    });
+    return tx.query(ADD, Tuple.of(author, body, slug))
+        .map(
+            rs -> {
+              if (rs.size() == 0) {
+                return null;
+              }
+              Row r = rs.iterator().next();
+              return new Added(view(r), r.getLong("article_id"), r.getLong("article_author_id"));
+            });
   }
 
   record Added(CommentView view, long articleId, long articleAuthorId) {}
 
   /** The article's comments, or null when the article does not exist. */
   Future<List<CommentView>> list(Long viewer, String slug, int limit, int offset) {
-    return sql.query(LIST, Tuple.of(viewer, slug, limit, offset)).map(rs -> {
-      if (rs.size() == 0) {
-        return null;
-      }
-      var out = new ArrayList<CommentView>(rs.size());
-      for (Row r : rs) {
-        if (r.getLong("id") != null) {
-          out.add(view(r));
-        }
-      }
-      return out;
-    });
+    return sql.query(LIST, Tuple.of(viewer, slug, limit, offset))
+        .map(
+            rs -> {
+              if (rs.size() == 0) {
+                return null;
+              }
+              var out = new ArrayList<CommentView>(rs.size());
+              for (Row r : rs) {
+                if (r.getLong("id") != null) {
+                  out.add(view(r));
+                }
+              }
+              return out;
+            });
   }
 
   Future<Boolean> deleteOwn(String slug, long id, long author) {
@@ -86,21 +98,34 @@ final class CommentRepository {
 
   /** Why a delete did not happen: NO_ARTICLE, NO_COMMENT or NOT_AUTHOR. */
   Future<DeleteRefusal> explainDelete(String slug, long id) {
-    return sql.query(EXPLAIN_DELETE, Tuple.of(slug, id)).map(rs -> {
-      if (rs.size() == 0) {
-        return DeleteRefusal.NO_ARTICLE;
-      }
-      return rs.iterator().next().getLong("author_id") == null ? DeleteRefusal.NO_COMMENT : DeleteRefusal.NOT_AUTHOR;
-    });
+    return sql.query(EXPLAIN_DELETE, Tuple.of(slug, id))
+        .map(
+            rs -> {
+              if (rs.size() == 0) {
+                return DeleteRefusal.NO_ARTICLE;
+              }
+              return rs.iterator().next().getLong("author_id") == null
+                  ? DeleteRefusal.NO_COMMENT
+                  : DeleteRefusal.NOT_AUTHOR;
+            });
   }
 
   private static CommentView view(Row r) {
-    return new CommentView(r.getLong("id"),
+    return new CommentView(
+        r.getLong("id"),
         Timestamps.format(r.getOffsetDateTime("created_at")),
         Timestamps.format(r.getOffsetDateTime("updated_at")),
         r.getString("body"),
-        new ProfileView(r.getString("username"), r.getString("bio"), r.getString("image"), r.getBoolean("following")));
+        new ProfileView(
+            r.getString("username"),
+            r.getString("bio"),
+            r.getString("image"),
+            r.getBoolean("following")));
   }
 
-  enum DeleteRefusal { NO_ARTICLE, NO_COMMENT, NOT_AUTHOR }
+  enum DeleteRefusal {
+    NO_ARTICLE,
+    NO_COMMENT,
+    NOT_AUTHOR
+  }
 }

@@ -9,9 +9,9 @@ import java.util.Optional;
 /**
  * Hotpath's whole configuration, read once from environment variables and immutable afterwards.
  *
- * <p>Every value is validated in {@link #fromEnv(Map)}; an invalid one stops start-up with a
- * {@link ConfigException} naming the key and the value. {@link #describe()} gives the effective
- * settings with secrets masked, for the start-up log.
+ * <p>Every value is validated in {@link #fromEnv(Map)}; an invalid one stops start-up with a {@link
+ * ConfigException} naming the key and the value. {@link #describe()} gives the effective settings
+ * with secrets masked, for the start-up log.
  */
 public record Config(
     String host,
@@ -149,21 +149,46 @@ public record Config(
     m.put("CACHE_L1_TTL_SECONDS", Long.toString(cacheL1Ttl.toSeconds()));
     m.put("CACHE_TTL_SECONDS", Long.toString(cacheTtl.toSeconds()));
     m.put("CACHE_NEGATIVE_TTL_SECONDS", Long.toString(cacheNegativeTtl.toSeconds()));
-    m.put("COMPRESSION", compression ? "on (gzip, brotli), above " + compressionMinBytes + " bytes" : "off");
+    m.put(
+        "COMPRESSION",
+        compression ? "on (gzip, brotli), above " + compressionMinBytes + " bytes" : "off");
     m.put("PUBLIC_MAX_AGE_SECONDS", Integer.toString(publicMaxAgeSeconds));
     m.put("SLOW_REQUEST_MS", Long.toString(slowRequest.toMillis()));
     m.put("SLOW_QUERY_MS", Long.toString(slowQuery.toMillis()));
     m.put("OTEL_EXPORTER_OTLP_ENDPOINT", otlpEndpoint.orElse("<none: tracing off>"));
     m.put("SHUTDOWN_DRAIN_MS", Long.toString(shutdownDrain.toMillis()));
-    m.put("JOBS", jobsEnabled ? jobsConcurrency + " at a time, lease " + jobsLease.toMillis() + " ms, " + jobsMaxAttempts
-        + " attempts, backoff from " + jobsBackoffBase.toMillis() + " ms, poll " + jobsPoll.toMillis() + " ms" : "off");
+    m.put(
+        "JOBS",
+        jobsEnabled
+            ? jobsConcurrency
+                + " at a time, lease "
+                + jobsLease.toMillis()
+                + " ms, "
+                + jobsMaxAttempts
+                + " attempts, backoff from "
+                + jobsBackoffBase.toMillis()
+                + " ms, poll "
+                + jobsPoll.toMillis()
+                + " ms"
+            : "off");
     m.put("ADMIN_TOKEN", adminToken.isPresent() ? "<masked>" : "<none: admin API off>");
-    m.put("SMTP", smtpHost.map(h -> h + ":" + smtpPort + (smtpUser.isPresent() ? " as " + smtpUser.get() : ""))
-        .orElse("<none: mail goes to " + dataDir.resolve("outbox") + ">"));
+    m.put(
+        "SMTP",
+        smtpHost
+            .map(h -> h + ":" + smtpPort + (smtpUser.isPresent() ? " as " + smtpUser.get() : ""))
+            .orElse("<none: mail goes to " + dataDir.resolve("outbox") + ">"));
     m.put("WEBHOOKS_ALLOW_PRIVATE", Boolean.toString(webhooksAllowPrivate));
     m.put("IO_WORKERS", Integer.toString(ioWorkers));
-    m.put("RATE_LIMIT", rateLimit ? rateLimitPerSecond + "/s per client, " + rateLimitAuthPerMinute + "/min auth per client, "
-        + rateLimitLoginPerAccountPerMinute + "/min login per account" : "off");
+    m.put(
+        "RATE_LIMIT",
+        rateLimit
+            ? rateLimitPerSecond
+                + "/s per client, "
+                + rateLimitAuthPerMinute
+                + "/min auth per client, "
+                + rateLimitLoginPerAccountPerMinute
+                + "/min login per account"
+            : "off");
     return m;
   }
 
@@ -173,28 +198,32 @@ public record Config(
 
   private static String validDatabaseUrl(String url) {
     if (!url.matches("^postgres(ql)?://.+")) {
-      throw new ConfigException("DATABASE_URL", maskUrl(url), "expected postgresql://user:password@host:port/database");
+      throw new ConfigException(
+          "DATABASE_URL", maskUrl(url), "expected postgresql://user:password@host:port/database");
     }
     return url;
   }
 
   private static String validHttpUrl(String url) {
     if (!url.matches("^https?://.+")) {
-      throw new ConfigException("OTEL_EXPORTER_OTLP_ENDPOINT", url, "expected http(s)://host:port (OTLP over HTTP)");
+      throw new ConfigException(
+          "OTEL_EXPORTER_OTLP_ENDPOINT", url, "expected http(s)://host:port (OTLP over HTTP)");
     }
     return url;
   }
 
   private static String validRedisUrl(String url) {
     if (!url.matches("^rediss?://.+")) {
-      throw new ConfigException("REDIS_URL", maskUrl(url), "expected redis://[:password@]host:port[/db]");
+      throw new ConfigException(
+          "REDIS_URL", maskUrl(url), "expected redis://[:password@]host:port[/db]");
     }
     return url;
   }
 
   private static String validSecret(String secret) {
     if (secret.length() < 32) {
-      throw new ConfigException("JWT_SECRET", "<masked, " + secret.length() + " chars>", "at least 32 characters");
+      throw new ConfigException(
+          "JWT_SECRET", "<masked, " + secret.length() + " chars>", "at least 32 characters");
     }
     return secret;
   }

@@ -35,28 +35,37 @@ public final class Database implements AutoCloseable {
     if (config.databaseUrl().isPresent()) {
       url = config.databaseUrl().get();
     } else {
-      embedded = EmbeddedPostgresServer.start(config.dataDir().resolve("postgres"), config.embeddedSynchronousCommit());
+      embedded =
+          EmbeddedPostgresServer.start(
+              config.dataDir().resolve("postgres"), config.embeddedSynchronousCommit());
       url = embedded.url();
     }
     try {
-      var options = PgConnectOptions.fromUri(url)
-          .setPipeliningLimit(config.dbPipeliningLimit())
-          .setCachePreparedStatements(true)
-          .setPreparedStatementCacheMaxSize(512);
-      var net = new NetClientOptions()
-          .setConnectTimeout((int) config.dbConnectTimeout().toMillis())
-          .setTcpNoDelay(true)
-          .setTcpKeepAlive(true);
+      var options =
+          PgConnectOptions.fromUri(url)
+              .setPipeliningLimit(config.dbPipeliningLimit())
+              .setCachePreparedStatements(true)
+              .setPreparedStatementCacheMaxSize(512);
+      var net =
+          new NetClientOptions()
+              .setConnectTimeout((int) config.dbConnectTimeout().toMillis())
+              .setTcpNoDelay(true)
+              .setTcpKeepAlive(true);
       Migrations.migrate(jdbcUrl(options), options.getUser(), options.getPassword());
-      var poolOptions = new PoolOptions()
-          .setName("hotpath-db")
-          .setMaxSize(config.dbPoolSize())
-          .setMaxWaitQueueSize(config.dbMaxWaitQueue())
-          .setConnectionTimeout((int) config.dbConnectTimeout().toMillis())
-          .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS)
-          .setEventLoopSize(config.eventLoops());
-      var pool = PgBuilder.pool().with(poolOptions).with(net).connectingTo(options).using(vertx).build();
-      LOG.info("database pool: {} connections, pipelining limit {}", config.dbPoolSize(), config.dbPipeliningLimit());
+      var poolOptions =
+          new PoolOptions()
+              .setName("hotpath-db")
+              .setMaxSize(config.dbPoolSize())
+              .setMaxWaitQueueSize(config.dbMaxWaitQueue())
+              .setConnectionTimeout((int) config.dbConnectTimeout().toMillis())
+              .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS)
+              .setEventLoopSize(config.eventLoops());
+      var pool =
+          PgBuilder.pool().with(poolOptions).with(net).connectingTo(options).using(vertx).build();
+      LOG.info(
+          "database pool: {} connections, pipelining limit {}",
+          config.dbPoolSize(),
+          config.dbPipeliningLimit());
       return new Database(embedded, options, new Db(pool, observer));
     } catch (RuntimeException e) {
       if (embedded != null) {

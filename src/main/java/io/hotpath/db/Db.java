@@ -26,7 +26,9 @@ public final class Db implements Sql {
   private final Observer observer;
   private final LongAdder statements = new LongAdder();
 
-  /** Statements go to {@code pool}; {@code observer} times them (slow-query log, metrics, spans). */
+  /**
+   * Statements go to {@code pool}; {@code observer} times them (slow-query log, metrics, spans).
+   */
   public Db(Pool pool, Observer observer) {
     this.pool = pool;
     this.observer = observer;

@@ -12,9 +12,9 @@ import org.slf4j.LoggerFactory;
  * The embedded default database: a real PostgreSQL 17 (zonky's binaries) whose data lives in a
  * local folder and survives restarts.
  *
- * <p>PostgreSQL refuses to run as root; zonky 2.2 handles that itself by starting initdb and
- * pg_ctl under {@code unshare -U} when it runs as root, so nothing special is needed here.
- * Durability differs from zonky's test-oriented default: synchronous_commit is on unless
+ * <p>PostgreSQL refuses to run as root; zonky 2.2 handles that itself by starting initdb and pg_ctl
+ * under {@code unshare -U} when it runs as root, so nothing special is needed here. Durability
+ * differs from zonky's test-oriented default: synchronous_commit is on unless
  * EMBEDDED_SYNCHRONOUS_COMMIT=false.
  */
 public final class EmbeddedPostgresServer implements AutoCloseable {
@@ -34,27 +34,29 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   public static EmbeddedPostgresServer start(Path dataDir, boolean synchronousCommit, int port) {
     try {
       Files.createDirectories(dataDir);
-      var pg = EmbeddedPostgres.builder()
-          .setDataDirectory(dataDir)
-          .setCleanDataDirectory(false)
-          .setServerConfig("synchronous_commit", synchronousCommit ? "on" : "off")
-          .setServerConfig("max_connections", "300")
-          .setServerConfig("shared_buffers", "512MB")
-          .setServerConfig("work_mem", "16MB")
-          .setServerConfig("maintenance_work_mem", "256MB")
-          .setServerConfig("max_wal_size", "4GB")
-          .setServerConfig("random_page_cost", "1.1")
-          .setServerConfig("effective_cache_size", "4GB")
-          .setServerConfig("jit", "off")
-          .setServerConfig("shared_preload_libraries", "pg_stat_statements")
-          .setServerConfig("pg_stat_statements.track", "top")
-          .setLocaleConfig("locale", "C.UTF-8")
-          .setPort(port)
-          .start();
+      var pg =
+          EmbeddedPostgres.builder()
+              .setDataDirectory(dataDir)
+              .setCleanDataDirectory(false)
+              .setServerConfig("synchronous_commit", synchronousCommit ? "on" : "off")
+              .setServerConfig("max_connections", "300")
+              .setServerConfig("shared_buffers", "512MB")
+              .setServerConfig("work_mem", "16MB")
+              .setServerConfig("maintenance_work_mem", "256MB")
+              .setServerConfig("max_wal_size", "4GB")
+              .setServerConfig("random_page_cost", "1.1")
+              .setServerConfig("effective_cache_size", "4GB")
+              .setServerConfig("jit", "off")
+              .setServerConfig("shared_preload_libraries", "pg_stat_statements")
+              .setServerConfig("pg_stat_statements.track", "top")
+              .setLocaleConfig("locale", "C.UTF-8")
+              .setPort(port)
+              .start();
       LOG.info("embedded PostgreSQL on port {} with data in {}", pg.getPort(), dataDir);
       return new EmbeddedPostgresServer(pg);
     } catch (IOException e) {
-      throw new UncheckedIOException("could not start embedded PostgreSQL with data in " + dataDir, e);
+      throw new UncheckedIOException(
+          "could not start embedded PostgreSQL with data in " + dataDir, e);
     }
   }
 

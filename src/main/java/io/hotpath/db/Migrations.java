@@ -15,11 +15,15 @@ public final class Migrations {
 
   /** Brings the database at {@code jdbcUrl} up to the newest schema version. */
   public static void migrate(String jdbcUrl, String user, String password) {
-    var result = Flyway.configure()
-        .dataSource(jdbcUrl, user, password)
-        .locations("classpath:db/migration")
-        .load()
-        .migrate();
-    LOG.info("schema at version {} ({} migrations applied now)", result.targetSchemaVersion, result.migrationsExecuted);
+    var result =
+        Flyway.configure()
+            .dataSource(jdbcUrl, user, password)
+            .locations("classpath:db/migration")
+            .load()
+            .migrate();
+    LOG.info(
+        "schema at version {} ({} migrations applied now)",
+        result.targetSchemaVersion,
+        result.migrationsExecuted);
   }
 }

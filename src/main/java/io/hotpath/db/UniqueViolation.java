@@ -10,7 +10,8 @@ public final class UniqueViolation {
   /** The violated constraint's name when {@code t} is a unique violation, else empty. */
   public static Optional<String> constraint(Throwable t) {
     if (t instanceof PgException pg && "23505".equals(pg.getSqlState())) {
-      return Optional.ofNullable(pg.getConstraint()).or(() -> Optional.of(String.valueOf(pg.getDetail())));
+      return Optional.ofNullable(pg.getConstraint())
+          .or(() -> Optional.of(String.valueOf(pg.getDetail())));
     }
     return Optional.empty();
   }

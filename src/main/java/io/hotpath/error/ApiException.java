@@ -110,7 +110,9 @@ public abstract sealed class ApiException extends RuntimeException {
     private final long retryAfterSeconds;
 
     public TooManyRequests(String limit, long retryAfterSeconds) {
-      super(Map.of("rate", List.of(limit + " limit exceeded, retry in " + retryAfterSeconds + " s")), limit + " rate limit");
+      super(
+          Map.of("rate", List.of(limit + " limit exceeded, retry in " + retryAfterSeconds + " s")),
+          limit + " rate limit");
       this.retryAfterSeconds = retryAfterSeconds;
     }
 
@@ -127,7 +129,8 @@ public abstract sealed class ApiException extends RuntimeException {
   /** 503: a dependency (the database) is unavailable or saturated; the client may retry. */
   public static final class Unavailable extends ApiException {
     public Unavailable(String what, Throwable cause) {
-      super(Map.of("server", List.of(what + " is unavailable, retry later")), what + " unavailable");
+      super(
+          Map.of("server", List.of(what + " is unavailable, retry later")), what + " unavailable");
       if (cause != null) {
         initCause(cause);
       }

@@ -31,13 +31,15 @@ import java.util.Arrays;
 public final class Exports implements JobHandler {
   public static final String KIND = "export";
   static final int FETCH = 500;
-  static final String ROWS = """
+  static final String ROWS =
+      """
       SELECT a.id, a.slug, a.title, a.description, a.body, a.created_at, a.updated_at, a.favorites_count, u.username,
              ARRAY(SELECT t.name FROM article_tags x JOIN tags t ON t.id = x.tag_id WHERE x.article_id = a.id ORDER BY t.name) AS tags
       FROM articles a JOIN users u ON u.id = a.author_id
       WHERE ($1::text IS NULL OR a.author_id = (SELECT id FROM users WHERE username = $1))
       ORDER BY a.id""";
-  static final String RECORD = """
+  static final String RECORD =
+      """
       INSERT INTO exports (job_id, user_id, format, path, rows) VALUES ($1, $2, $3, $4, $5)
       ON CONFLICT (job_id) DO UPDATE SET path = EXCLUDED.path, rows = EXCLUDED.rows""";
   static final String FIND = "SELECT user_id, format, path, rows FROM exports WHERE job_id = $1";
@@ -61,27 +63,40 @@ public final class Exports implements JobHandler {
   /** Streams the export into {@code out} (not ended); completes with the number of rows. */
   Future<Long> stream(String format, String author, WriteStream<Buffer> out) {
     boolean csv = "csv".equals(format);
-    return PgConnection.connect(vertx, connect).compose(conn -> conn.begin().compose(tx -> {
-      Promise<Long> done = Promise.promise();
-      long[] rows = {0};
-      if (csv) {
-        out.write(Buffer.buffer("slug,title,description,author,tags,favorites_count,created_at,updated_at,body\n"));
-      }
-      conn.prepare(ROWS).onFailure(done::tryFail).onSuccess(ps -> {
-        var stream = ps.createStream(FETCH, Tuple.of(author));
-        stream.exceptionHandler(done::tryFail);
-        stream.endHandler(v -> done.tryComplete(rows[0]));
-        stream.handler(row -> {
-          rows[0]++;
-          out.write(csv ? csvLine(row) : ndjsonLine(row));
-          if (out.writeQueueFull()) {
-            stream.pause();
-            out.drainHandler(d -> stream.resume());
-          }
-        });
-      });
-      return done.future().eventually(() -> tx.rollback()); // read-only: nothing to commit
-    }).eventually(conn::close));
+    return PgConnection.connect(vertx, connect)
+        .compose(
+            conn ->
+                conn.begin()
+                    .compose(
+                        tx -> {
+                          Promise<Long> done = Promise.promise();
+                          long[] rows = {0};
+                          if (csv) {
+                            out.write(
+                                Buffer.buffer(
+                                    "slug,title,description,author,tags,favorites_count,created_at,updated_at,body\n"));
+                          }
+                          conn.prepare(ROWS)
+                              .onFailure(done::tryFail)
+                              .onSuccess(
+                                  ps -> {
+                                    var stream = ps.createStream(FETCH, Tuple.of(author));
+                                    stream.exceptionHandler(done::tryFail);
+                                    stream.endHandler(v -> done.tryComplete(rows[0]));
+                                    stream.handler(
+                                        row -> {
+                                          rows[0]++;
+                                          out.write(csv ? csvLine(row) : ndjsonLine(row));
+                                          if (out.writeQueueFull()) {
+                                            stream.pause();
+                                            out.drainHandler(d -> stream.resume());
+                                          }
+                                        });
+                                  });
+                          return done.future()
+                              .eventually(() -> tx.rollback()); // read-only: nothing to commit
+                        })
+                    .eventually(conn::close));
   }
 
   /** Runs an export job: writes DATA_DIR/exports/{job}.{ext} and records it for download. */
@@ -90,9 +105,19 @@ public final class Exports implements JobHandler {
     String format = job.payload().getString("format", "ndjson");
     long user = job.payload().getLong("userId");
     Path file = folder.resolve(job.id() + ("csv".equals(format) ? ".csv" : ".ndjson"));
-    return vertx.fileSystem().mkdirs(folder.toString())
-        .compose(v -> vertx.fileSystem().open(file.toString(), new OpenOptions().setTruncateExisting(true).setCreate(true)))
-        .compose(f -> stream(format, job.payload().getString("author"), f).compose(n -> f.close().map(n)))
+    return vertx
+        .fileSystem()
+        .mkdirs(folder.toString())
+        .compose(
+            v ->
+                vertx
+                    .fileSystem()
+                    .open(
+                        file.toString(),
+                        new OpenOptions().setTruncateExisting(true).setCreate(true)))
+        .compose(
+            f ->
+                stream(format, job.payload().getString("author"), f).compose(n -> f.close().map(n)))
         .compose(n -> db.query(RECORD, Tuple.of(job.id(), user, format, file.toString(), n)))
         .mapEmpty();
   }
@@ -102,22 +127,33 @@ public final class Exports implements JobHandler {
 
   /** The finished export of job {@code id}, or null when it is not ready (or not there). */
   Future<Finished> find(long id) {
-    return db.query(FIND, Tuple.of(id)).map(rs -> {
-      if (rs.size() == 0) {
-        return null;
-      }
-      Row r = rs.iterator().next();
-      return new Finished(r.getLong("user_id"), r.getString("format"), r.getString("path"), r.getLong("rows"));
-    });
+    return db.query(FIND, Tuple.of(id))
+        .map(
+            rs -> {
+              if (rs.size() == 0) {
+                return null;
+              }
+              Row r = rs.iterator().next();
+              return new Finished(
+                  r.getLong("user_id"),
+                  r.getString("format"),
+                  r.getString("path"),
+                  r.getLong("rows"));
+            });
   }
 
   static Buffer ndjsonLine(Row r) {
-    var o = new JsonObject()
-        .put("slug", r.getString("slug")).put("title", r.getString("title")).put("description", r.getString("description"))
-        .put("body", r.getString("body")).put("tagList", new JsonArray(Arrays.asList(r.getArrayOfStrings("tags"))))
-        .put("createdAt", Timestamps.format(r.getOffsetDateTime("created_at")))
-        .put("updatedAt", Timestamps.format(r.getOffsetDateTime("updated_at")))
-        .put("favoritesCount", r.getInteger("favorites_count")).put("author", r.getString("username"));
+    var o =
+        new JsonObject()
+            .put("slug", r.getString("slug"))
+            .put("title", r.getString("title"))
+            .put("description", r.getString("description"))
+            .put("body", r.getString("body"))
+            .put("tagList", new JsonArray(Arrays.asList(r.getArrayOfStrings("tags"))))
+            .put("createdAt", Timestamps.format(r.getOffsetDateTime("created_at")))
+            .put("updatedAt", Timestamps.format(r.getOffsetDateTime("updated_at")))
+            .put("favoritesCount", r.getInteger("favorites_count"))
+            .put("author", r.getString("username"));
     return o.toBuffer().appendByte((byte) '\n');
   }
 
@@ -140,7 +176,8 @@ public final class Exports implements JobHandler {
     if (v == null) {
       return sb;
     }
-    boolean quote = v.indexOf(',') >= 0 || v.indexOf('"') >= 0 || v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0;
+    boolean quote =
+        v.indexOf(',') >= 0 || v.indexOf('"') >= 0 || v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0;
     if (!quote) {
       return sb.append(v);
     }

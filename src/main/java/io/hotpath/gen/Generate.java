@@ -26,18 +26,28 @@ import org.postgresql.PGConnection;
  * realistic RealWorld data at a chosen size, using COPY with triggers, foreign-key checks and
  * secondary indexes off during the load, then rebuilds the indexes from their own definitions.
  *
- * <p>Popularity is skewed (Zipf): a few authors write much, a few users are followed by many, a
- * few articles get most favorites and comments, a few tags label most articles. All counters the
+ * <p>Popularity is skewed (Zipf): a few authors write much, a few users are followed by many, a few
+ * articles get most favorites and comments, a few tags label most articles. All counters the
  * triggers would keep are computed here and written directly.
  *
  * <p>Usage: {@code ./hotpath gen --articles 1000000 [--users N] [--seed S] [--reset]}. Every
  * generated user's password is {@code password}; usernames are {@code user1..userN}.
  */
 public final class Generate {
-  private static final String[] TABLES = {"users", "follows", "articles", "tags", "article_tags", "favorites", "comments"};
+  private static final String[] TABLES = {
+    "users", "follows", "articles", "tags", "article_tags", "favorites", "comments"
+  };
 
   /** How much to generate. */
-  public record Plan(int users, int articles, int tags, int followsPerUser, int favoritesPerUser, int comments, long seed, boolean reset) {}
+  public record Plan(
+      int users,
+      int articles,
+      int tags,
+      int followsPerUser,
+      int favoritesPerUser,
+      int comments,
+      long seed,
+      boolean reset) {}
 
   public static void main(String[] args) throws Exception {
     Plan plan = parse(args);
@@ -59,7 +69,8 @@ public final class Generate {
   }
 
   /** Migrates the database at {@code jdbcUrl} and fills it according to {@code plan}. */
-  public static void generate(String jdbcUrl, String user, String password, Plan plan) throws SQLException {
+  public static void generate(String jdbcUrl, String user, String password, Plan plan)
+      throws SQLException {
     Migrations.migrate(jdbcUrl, user, password);
     try (Connection c = DriverManager.getConnection(jdbcUrl, user, password)) {
       new Generate(c, plan).run();
@@ -75,17 +86,32 @@ public final class Generate {
       } else if (args[i].startsWith("--") && i + 1 < args.length) {
         a.put(args[i].substring(2), args[++i]);
       } else {
-        throw new IllegalArgumentException("unknown argument " + args[i]
-            + " (usage: --articles N [--users N] [--tags N] [--follows N] [--favorites N] [--comments N] [--seed S] [--reset])");
+        throw new IllegalArgumentException(
+            "unknown argument "
+                + args[i]
+                + " (usage: --articles N [--users N] [--tags N] [--follows N] [--favorites N] [--comments N] [--seed S] [--reset])");
       }
     }
     int articles = Integer.parseInt(a.getOrDefault("articles", "10000"));
-    int users = Integer.parseInt(a.getOrDefault("users", Integer.toString(Math.max(10, articles / 10))));
-    int tags = Integer.parseInt(a.getOrDefault("tags", Integer.toString(Math.max(20, Math.min(500, articles / 2000)))));
+    int users =
+        Integer.parseInt(a.getOrDefault("users", Integer.toString(Math.max(10, articles / 10))));
+    int tags =
+        Integer.parseInt(
+            a.getOrDefault("tags", Integer.toString(Math.max(20, Math.min(500, articles / 2000)))));
     int follows = Integer.parseInt(a.getOrDefault("follows", "15"));
-    int favorites = Integer.parseInt(a.getOrDefault("favorites", Integer.toString(Math.max(1, 2 * articles / users))));
+    int favorites =
+        Integer.parseInt(
+            a.getOrDefault("favorites", Integer.toString(Math.max(1, 2 * articles / users))));
     int comments = Integer.parseInt(a.getOrDefault("comments", Integer.toString(articles / 2)));
-    return new Plan(users, articles, tags, follows, favorites, comments, Long.parseLong(a.getOrDefault("seed", "42")), reset);
+    return new Plan(
+        users,
+        articles,
+        tags,
+        follows,
+        favorites,
+        comments,
+        Long.parseLong(a.getOrDefault("seed", "42")),
+        reset);
   }
 
   private final Connection c;
@@ -100,19 +126,30 @@ public final class Generate {
   }
 
   private void run() throws SQLException {
-    log("plan: %,d users, %,d articles, %,d tags, ~%d follows/user, ~%d favorites/user, %,d comments, seed %d",
-        plan.users(), plan.articles(), plan.tags(), plan.followsPerUser(), plan.favoritesPerUser(), plan.comments(), plan.seed());
+    log(
+        "plan: %,d users, %,d articles, %,d tags, ~%d follows/user, ~%d favorites/user, %,d comments, seed %d",
+        plan.users(),
+        plan.articles(),
+        plan.tags(),
+        plan.followsPerUser(),
+        plan.favoritesPerUser(),
+        plan.comments(),
+        plan.seed());
     c.setAutoCommit(false);
     try (var st = c.createStatement()) {
       var rs = st.executeQuery("SELECT count(*) FROM users");
       rs.next();
       long existing = rs.getLong(1);
       if (existing > 0 && !plan.reset()) {
-        throw new IllegalStateException("the database already has " + existing + " users; rerun with --reset to replace all data");
+        throw new IllegalStateException(
+            "the database already has "
+                + existing
+                + " users; rerun with --reset to replace all data");
       }
       st.execute("TRUNCATE " + String.join(", ", TABLES) + " RESTART IDENTITY CASCADE");
       st.execute("UPDATE article_counts SET n = 0");
-      st.execute("SET session_replication_role = replica"); // no triggers, no FK checks during the load
+      st.execute(
+          "SET session_replication_role = replica"); // no triggers, no FK checks during the load
     }
     List<String> indexes = dropSecondaryIndexes();
     var copy = ((PGConnection) c).getCopyAPI();
@@ -139,13 +176,24 @@ public final class Generate {
     forEachFavorite(favoriteSeed, articleZipf, (u, a) -> favCount[a]++);
 
     String hash = PasswordHasher.hashNow("password", 10);
-    try (var w = new CopyWriter(copy, "users", "id, username, email, password_hash, bio, image, articles_count, created_at, updated_at")) {
+    try (var w =
+        new CopyWriter(
+            copy,
+            "users",
+            "id, username, email, password_hash, bio, image, articles_count, created_at, updated_at")) {
       var r = random.split();
       for (int u = 1; u <= plan.users(); u++) {
         String created = ts(epoch.minus(Duration.ofDays(30)).plusMillis(r.nextLong(spanMillis)));
-        w.col(u).col("user" + u).col("user" + u + "@example.com").col(hash)
-            .col(r.nextInt(3) == 0 ? null : Text.sentence(r)).col(r.nextInt(4) == 0 ? null : "https://i.pravatar.cc/150?u=" + u)
-            .col(articlesOf[u]).col(created).col(created).endRow();
+        w.col(u)
+            .col("user" + u)
+            .col("user" + u + "@example.com")
+            .col(hash)
+            .col(r.nextInt(3) == 0 ? null : Text.sentence(r))
+            .col(r.nextInt(4) == 0 ? null : "https://i.pravatar.cc/150?u=" + u)
+            .col(articlesOf[u])
+            .col(created)
+            .col(created)
+            .endRow();
         progress("users", w.rows(), plan.users());
       }
     }
@@ -153,7 +201,10 @@ public final class Generate {
       var r = random.split();
       var followees = new Zipf(plan.users(), 1.0, random.split());
       for (int u = 1; u <= plan.users(); u++) {
-        int k = Math.min(plan.users() - 1, (int) Math.round(-Math.log(1 - r.nextDouble()) * plan.followsPerUser()));
+        int k =
+            Math.min(
+                plan.users() - 1,
+                (int) Math.round(-Math.log(1 - r.nextDouble()) * plan.followsPerUser()));
         var seen = new HashSet<Integer>();
         for (int i = 0; i < k * 2 && seen.size() < k; i++) {
           int f = followees.next(r);
@@ -170,15 +221,28 @@ public final class Generate {
       }
     }
     long step = spanMillis / Math.max(1, plan.articles());
-    try (var w = new CopyWriter(copy, "articles", "id, slug, title, description, body, author_id, favorites_count, created_at, updated_at")) {
+    try (var w =
+        new CopyWriter(
+            copy,
+            "articles",
+            "id, slug, title, description, body, author_id, favorites_count, created_at, updated_at")) {
       for (int a = 1; a <= plan.articles(); a++) {
         var r = articleRandom(a);
         String title = Text.title(r);
         Instant createdAt = createdAt(a, step);
         String created = ts(createdAt);
-        String updated = r.nextInt(5) == 0 ? ts(createdAt.plusMillis(r.nextLong(86_400_000L))) : created;
-        w.col(a).col(slug(title, a)).col(title).col(Text.sentence(r)).col(Text.markdown(r))
-            .col(authorOf[a]).col(favCount[a]).col(created).col(updated).endRow();
+        String updated =
+            r.nextInt(5) == 0 ? ts(createdAt.plusMillis(r.nextLong(86_400_000L))) : created;
+        w.col(a)
+            .col(slug(title, a))
+            .col(title)
+            .col(Text.sentence(r))
+            .col(Text.markdown(r))
+            .col(authorOf[a])
+            .col(favCount[a])
+            .col(created)
+            .col(updated)
+            .endRow();
         progress("articles", a, plan.articles());
       }
     }
@@ -195,17 +259,29 @@ public final class Generate {
     try (var w = new CopyWriter(copy, "favorites", "user_id, article_id, created_at")) {
       var r = new SplittableRandom(favoriteSeed ^ 0x5DEECE66DL);
       long total = (long) plan.users() * plan.favoritesPerUser();
-      forEachFavorite(favoriteSeed, articleZipf, (u, a) -> {
-        w.col(u).col(a).col(ts(epoch.plusMillis(r.nextLong(spanMillis)))).endRow();
-        progress("favorites", w.rows(), total);
-      });
+      forEachFavorite(
+          favoriteSeed,
+          articleZipf,
+          (u, a) -> {
+            w.col(u).col(a).col(ts(epoch.plusMillis(r.nextLong(spanMillis)))).endRow();
+            progress("favorites", w.rows(), total);
+          });
     }
-    try (var w = new CopyWriter(copy, "comments", "id, article_id, author_id, body, created_at, updated_at")) {
+    try (var w =
+        new CopyWriter(
+            copy, "comments", "id, article_id, author_id, body, created_at, updated_at")) {
       var r = random.split();
       for (int i = 1; i <= plan.comments(); i++) {
         int a = articleZipf.next(r);
-        String created = ts(epoch.plusMillis(a * step + step + r.nextLong(Math.max(1, spanMillis - a * step))));
-        w.col(i).col(a).col(1 + r.nextInt(plan.users())).col(Text.sentence(r)).col(created).col(created).endRow();
+        String created =
+            ts(epoch.plusMillis(a * step + step + r.nextLong(Math.max(1, spanMillis - a * step))));
+        w.col(i)
+            .col(a)
+            .col(1 + r.nextInt(plan.users()))
+            .col(Text.sentence(r))
+            .col(created)
+            .col(created)
+            .endRow();
         progress("comments", i, plan.comments());
       }
     }
@@ -219,7 +295,12 @@ public final class Generate {
         st.execute("UPDATE article_counts SET n = " + slots[s] + " WHERE slot = " + s);
       }
       for (String t : new String[] {"users", "articles", "tags", "comments"}) {
-        st.execute("SELECT setval(pg_get_serial_sequence('" + t + "', 'id'), greatest(1, (SELECT max(id) FROM " + t + ")))");
+        st.execute(
+            "SELECT setval(pg_get_serial_sequence('"
+                + t
+                + "', 'id'), greatest(1, (SELECT max(id) FROM "
+                + t
+                + ")))");
       }
     }
     c.commit();
@@ -237,12 +318,16 @@ public final class Generate {
     log("done in %.1f s", (System.nanoTime() - started) / 1e9);
   }
 
-  /** Drops every non-primary-key index of the data tables, returning their definitions to rebuild. */
+  /**
+   * Drops every non-primary-key index of the data tables, returning their definitions to rebuild.
+   */
   private List<String> dropSecondaryIndexes() throws SQLException {
     var defs = new ArrayList<String>();
     var names = new ArrayList<String>();
     try (var st = c.createStatement();
-         var rs = st.executeQuery("""
+        var rs =
+            st.executeQuery(
+                """
              SELECT i.indexname, i.indexdef FROM pg_indexes i
              JOIN pg_class ic ON ic.relname = i.indexname
              JOIN pg_index x ON x.indexrelid = ic.oid
@@ -303,13 +388,35 @@ public final class Generate {
   }
 
   private static String tagName(int t) {
-    String[] base = {"java", "vertx", "postgres", "performance", "caching", "redis", "async", "scaling", "devops", "testing",
-        "design", "security", "observability", "kotlin", "rust", "go", "python", "react", "angular", "dragons"};
+    String[] base = {
+      "java",
+      "vertx",
+      "postgres",
+      "performance",
+      "caching",
+      "redis",
+      "async",
+      "scaling",
+      "devops",
+      "testing",
+      "design",
+      "security",
+      "observability",
+      "kotlin",
+      "rust",
+      "go",
+      "python",
+      "react",
+      "angular",
+      "dragons"
+    };
     return t <= base.length ? base[t - 1] : base[(t - 1) % base.length] + "-" + t;
   }
 
   private static String slug(String title, int id) {
-    return title.toLowerCase().replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "") + "-" + Integer.toString(id, 36);
+    return title.toLowerCase().replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "")
+        + "-"
+        + Integer.toString(id, 36);
   }
 
   private static String ts(Instant i) {
@@ -327,6 +434,7 @@ public final class Generate {
   }
 
   private void log(String format, Object... args) {
-    System.out.printf("[%7.1fs] %s%n", (System.nanoTime() - started) / 1e9, String.format(format, args));
+    System.out.printf(
+        "[%7.1fs] %s%n", (System.nanoTime() - started) / 1e9, String.format(format, args));
   }
 }

@@ -4,12 +4,14 @@ import java.util.SplittableRandom;
 
 /** Plausible English-ish text and Markdown bodies, deterministic for a given random source. */
 final class Text {
-  private static final String[] WORDS = ("the of and to in is you that it he was for on are as with his they at be this have from "
-      + "or one had by word but not what all were we when your can said there use an each which she do how their if will up "
-      + "other about out many then them these so some her would make like him into time has look two more write go see number "
-      + "no way could people my than first water been call who oil its now find long down day did get come made may part "
-      + "reactive latency throughput cache index query postgres vertx java database pool stream async event loop shard replica "
-      + "benchmark profile metric histogram percentile queue worker thread memory heap garbage collector network packet socket").split(" ");
+  private static final String[] WORDS =
+      ("the of and to in is you that it he was for on are as with his they at be this have from "
+              + "or one had by word but not what all were we when your can said there use an each which she do how their if will up "
+              + "other about out many then them these so some her would make like him into time has look two more write go see number "
+              + "no way could people my than first water been call who oil its now find long down day did get come made may part "
+              + "reactive latency throughput cache index query postgres vertx java database pool stream async event loop shard replica "
+              + "benchmark profile metric histogram percentile queue worker thread memory heap garbage collector network packet socket")
+          .split(" ");
 
   private Text() {}
 
@@ -36,8 +38,15 @@ final class Text {
     sb.append("## ").append(title(r)).append("\n\n");
     int paragraphs = 1 + r.nextInt(4);
     for (int p = 0; p < paragraphs; p++) {
-      sb.append(sentence(r)).append(' ').append(sentence(r)).append(' ').append("**").append(words(r, 1, 3)).append("** ")
-          .append(sentence(r)).append("\n\n");
+      sb.append(sentence(r))
+          .append(' ')
+          .append(sentence(r))
+          .append(' ')
+          .append("**")
+          .append(words(r, 1, 3))
+          .append("** ")
+          .append(sentence(r))
+          .append("\n\n");
     }
     if (r.nextInt(3) == 0) {
       for (int i = 0; i < 3; i++) {

@@ -4,8 +4,8 @@ import java.util.SplittableRandom;
 
 /**
  * Zipf-distributed picks over {@code n} items (rank r has weight 1/r^s) through a precomputed CDF
- * and binary search; ranks are mapped to ids by a random permutation so popularity does not
- * follow id order (popular articles are not all the oldest).
+ * and binary search; ranks are mapped to ids by a random permutation so popularity does not follow
+ * id order (popular articles are not all the oldest).
  */
 final class Zipf {
   private final double[] cdf;

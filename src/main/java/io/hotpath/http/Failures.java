@@ -28,8 +28,7 @@ public final class Failures implements Handler<RoutingContext> {
       return;
     }
     Throwable t = ctx.failure();
-    if (t != null && t.getCause() instanceof ApiException api
-        && !(t instanceof ApiException)) {
+    if (t != null && t.getCause() instanceof ApiException api && !(t instanceof ApiException)) {
       t = api;
     }
     if (t instanceof ApiException api) {
@@ -37,8 +36,13 @@ public final class Failures implements Handler<RoutingContext> {
         ctx.response().putHeader("Retry-After", Long.toString(tm.retryAfterSeconds()));
       }
       if (api.status() >= 500) {
-        LOG.warn("request {} {} {} failed: {} ({})", RequestId.of(ctx), ctx.request().method(), ctx.request().path(),
-            api.getMessage(), api.getCause() == null ? "-" : api.getCause().toString());
+        LOG.warn(
+            "request {} {} {} failed: {} ({})",
+            RequestId.of(ctx),
+            ctx.request().method(),
+            ctx.request().path(),
+            api.getMessage(),
+            api.getCause() == null ? "-" : api.getCause().toString());
         ctx.response().putHeader("Retry-After", "1");
       }
       Json.send(ctx, api.status(), Map.of("errors", api.errors()));
@@ -59,8 +63,16 @@ public final class Failures implements Handler<RoutingContext> {
       return;
     }
     String id = RequestId.of(ctx);
-    LOG.error("request {} {} {} failed with an unexpected error", id, ctx.request().method(), ctx.request().path(), t);
-    Json.send(ctx, 500, Map.of("errors", Map.of("server", List.of("unexpected error (request id " + id + ")"))));
+    LOG.error(
+        "request {} {} {} failed with an unexpected error",
+        id,
+        ctx.request().method(),
+        ctx.request().path(),
+        t);
+    Json.send(
+        ctx,
+        500,
+        Map.of("errors", Map.of("server", List.of("unexpected error (request id " + id + ")"))));
   }
 
   private static String reason(int status) {

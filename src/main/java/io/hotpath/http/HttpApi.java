@@ -3,9 +3,9 @@ package io.hotpath.http;
 import io.hotpath.auth.Tokens;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.ext.web.RoutingContext;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
 import java.util.List;
@@ -20,21 +20,52 @@ public final class HttpApi {
   private HttpApi() {}
 
   /** A router with the common handlers and the given feature routes mounted under /api. */
-  public static Router router(Vertx vertx, Tokens tokens, long bodyLimit, int publicMaxAge, RateLimits limits,
-      Handler<RoutingContext> telemetry, List<Consumer<Router>> features) {
+  public static Router router(
+      Vertx vertx,
+      Tokens tokens,
+      long bodyLimit,
+      int publicMaxAge,
+      RateLimits limits,
+      Handler<RoutingContext> telemetry,
+      List<Consumer<Router>> features) {
     Router router = Router.router(vertx);
     var failures = new Failures(bodyLimit);
     router.route().handler(new RequestId());
     router.route().handler(telemetry);
-    router.route().handler(CorsHandler.create()
-        .addOrigin("*")
-        .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.OPTIONS))
-        .allowedHeaders(Set.of("Authorization", "Content-Type", "X-Requested-With", "X-Request-Id", "If-None-Match"))
-        .exposedHeaders(Set.of("X-Request-Id", "ETag", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After"))
-        .maxAgeSeconds(86400));
+    router
+        .route()
+        .handler(
+            CorsHandler.create()
+                .addOrigin("*")
+                .allowedMethods(
+                    Set.of(
+                        HttpMethod.GET,
+                        HttpMethod.POST,
+                        HttpMethod.PUT,
+                        HttpMethod.DELETE,
+                        HttpMethod.OPTIONS))
+                .allowedHeaders(
+                    Set.of(
+                        "Authorization",
+                        "Content-Type",
+                        "X-Requested-With",
+                        "X-Request-Id",
+                        "If-None-Match"))
+                .exposedHeaders(
+                    Set.of(
+                        "X-Request-Id",
+                        "ETag",
+                        "RateLimit-Limit",
+                        "RateLimit-Remaining",
+                        "RateLimit-Reset",
+                        "Retry-After"))
+                .maxAgeSeconds(86400));
     // the body handler comes before anything asynchronous (the Redis-backed rate limits), or the
     // body would arrive before anyone reads it
-    router.route("/api/*").method(HttpMethod.POST).method(HttpMethod.PUT)
+    router
+        .route("/api/*")
+        .method(HttpMethod.POST)
+        .method(HttpMethod.PUT)
         .handler(BodyHandler.create(false).setBodyLimit(bodyLimit));
     if (limits != null) {
       router.route("/api/*").handler(limits.perClient());

@@ -11,7 +11,8 @@ import java.util.zip.CRC32C;
  * {@code If-None-Match} (the body is not sent), and Cache-Control a CDN can trust: {@code public,
  * max-age=N} only for anonymous requests (the same bytes for everyone), {@code private, no-cache}
  * when the answer depends on the caller; routes that set their own (auth: {@code no-store}) win.
- * {@code Vary: Authorization, Accept-Encoding} keeps shared caches from mixing callers or encodings.
+ * {@code Vary: Authorization, Accept-Encoding} keeps shared caches from mixing callers or
+ * encodings.
  */
 public final class HttpCaching {
   private static final String MAX_AGE_KEY = "hotpath.publicMaxAge";
@@ -46,7 +47,8 @@ public final class HttpCaching {
     }
     var crc = new CRC32C();
     crc.update(body);
-    String etag = "W/\"" + Long.toHexString(crc.getValue()) + "-" + Integer.toHexString(body.length) + "\"";
+    String etag =
+        "W/\"" + Long.toHexString(crc.getValue()) + "-" + Integer.toHexString(body.length) + "\"";
     res.putHeader(HttpHeaders.ETAG, etag);
     String inm = ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH);
     if (inm != null && (inm.equals("*") || matches(inm, etag))) {

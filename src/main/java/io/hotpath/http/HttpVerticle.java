@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * One HTTP server per event loop, all sharing the port (Vert.x balances connections between
- * them). Port 0 is turned into Vert.x's "random but shared" port (-1) so all instances agree.
+ * One HTTP server per event loop, all sharing the port (Vert.x balances connections between them).
+ * Port 0 is turned into Vert.x's "random but shared" port (-1) so all instances agree.
  */
 public final class HttpVerticle extends VerticleBase {
   private final Supplier<Router> routers;
@@ -24,8 +24,15 @@ public final class HttpVerticle extends VerticleBase {
 
   private final int compressionMinBytes;
 
-  /** A server for {@code routers}; compression above {@code compressionMinBytes} (negative: off). */
-  public HttpVerticle(Supplier<Router> routers, String host, int port, int compressionMinBytes, AtomicInteger actualPort) {
+  /**
+   * A server for {@code routers}; compression above {@code compressionMinBytes} (negative: off).
+   */
+  public HttpVerticle(
+      Supplier<Router> routers,
+      String host,
+      int port,
+      int compressionMinBytes,
+      AtomicInteger actualPort) {
     this.routers = routers;
     this.compressionMinBytes = compressionMinBytes;
     this.host = host;
@@ -35,18 +42,22 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    var options = new HttpServerOptions()
-        .setTcpNoDelay(true)
-        .setTcpFastOpen(true)
-        .setIdleTimeout(120)
-        .setDecompressionSupported(false);
+    var options =
+        new HttpServerOptions()
+            .setTcpNoDelay(true)
+            .setTcpFastOpen(true)
+            .setIdleTimeout(120)
+            .setDecompressionSupported(false);
     if (compressionMinBytes >= 0) {
-      // gzip at level 4 and brotli at quality 4: most of the size win for a fraction of level 6's CPU
-      options.setCompressionSupported(true)
+      // gzip at level 4 and brotli at quality 4: most of the size win for a fraction of level 6's
+      // CPU
+      options
+          .setCompressionSupported(true)
           .setCompressionContentSizeThreshold(compressionMinBytes)
           .addCompressor(StandardCompressionOptions.gzip(4, 15, 8));
       if (Brotli.isAvailable()) {
-        options.addCompressor(StandardCompressionOptions.brotli(new Encoder.Parameters().setQuality(4)));
+        options.addCompressor(
+            StandardCompressionOptions.brotli(new Encoder.Parameters().setQuality(4)));
       }
     }
     server = vertx.createHttpServer(options).requestHandler(routers.get());
@@ -56,6 +67,8 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     // graceful: stop accepting, let in-flight requests finish, at most 10 s
-    return server == null ? Future.succeededFuture() : server.shutdown(10, java.util.concurrent.TimeUnit.SECONDS);
+    return server == null
+        ? Future.succeededFuture()
+        : server.shutdown(10, java.util.concurrent.TimeUnit.SECONDS);
   }
 }

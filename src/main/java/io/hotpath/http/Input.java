@@ -46,7 +46,8 @@ public final class Input {
 
   /** A present, non-blank string of at most {@code max} characters. */
   public String required(String field, int max) {
-    return optional(field, max).filter(v -> !v.isBlank())
+    return optional(field, max)
+        .filter(v -> !v.isBlank())
         .orElseThrow(() -> new ApiException.Invalid(field, "can't be blank"));
   }
 

@@ -11,27 +11,41 @@ import java.io.UncheckedIOException;
 /** JSON in and out: one shared, pre-configured Jackson mapper writing records straight to bytes. */
 public final class Json {
   /** The shared mapper (thread-safe once configured). */
-  public static final ObjectMapper MAPPER = new ObjectMapper()
-      .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .registerModule(new com.fasterxml.jackson.databind.module.SimpleModule("vertx-json")
-          // Vert.x JSON values (nested in maps or records) as the JSON they hold, not as beans
-          .addSerializer(io.vertx.core.json.JsonObject.class, new com.fasterxml.jackson.databind.JsonSerializer<>() {
-            @Override
-            public void serialize(io.vertx.core.json.JsonObject v, com.fasterxml.jackson.core.JsonGenerator gen,
-                com.fasterxml.jackson.databind.SerializerProvider p) throws java.io.IOException {
-              p.defaultSerializeValue(v.getMap(), gen);
-            }
-          })
-          .addSerializer(io.vertx.core.json.JsonArray.class, new com.fasterxml.jackson.databind.JsonSerializer<>() {
-            @Override
-            public void serialize(io.vertx.core.json.JsonArray v, com.fasterxml.jackson.core.JsonGenerator gen,
-                com.fasterxml.jackson.databind.SerializerProvider p) throws java.io.IOException {
-              p.defaultSerializeValue(v.getList(), gen);
-            }
-          }));
+  public static final ObjectMapper MAPPER =
+      new ObjectMapper()
+          .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .registerModule(
+              new com.fasterxml.jackson.databind.module.SimpleModule("vertx-json")
+                  // Vert.x JSON values (nested in maps or records) as the JSON they hold, not as
+                  // beans
+                  .addSerializer(
+                      io.vertx.core.json.JsonObject.class,
+                      new com.fasterxml.jackson.databind.JsonSerializer<>() {
+                        @Override
+                        public void serialize(
+                            io.vertx.core.json.JsonObject v,
+                            com.fasterxml.jackson.core.JsonGenerator gen,
+                            com.fasterxml.jackson.databind.SerializerProvider p)
+                            throws java.io.IOException {
+                          p.defaultSerializeValue(v.getMap(), gen);
+                        }
+                      })
+                  .addSerializer(
+                      io.vertx.core.json.JsonArray.class,
+                      new com.fasterxml.jackson.databind.JsonSerializer<>() {
+                        @Override
+                        public void serialize(
+                            io.vertx.core.json.JsonArray v,
+                            com.fasterxml.jackson.core.JsonGenerator gen,
+                            com.fasterxml.jackson.databind.SerializerProvider p)
+                            throws java.io.IOException {
+                          p.defaultSerializeValue(v.getList(), gen);
+                        }
+                      }));
 
-  private static final CharSequence CONTENT_TYPE = HttpHeaders.createOptimized("application/json; charset=utf-8");
+  private static final CharSequence CONTENT_TYPE =
+      HttpHeaders.createOptimized("application/json; charset=utf-8");
 
   private Json() {}
 

@@ -3,7 +3,9 @@ package io.hotpath.http;
 import io.hotpath.error.ApiException;
 import io.vertx.ext.web.RoutingContext;
 
-/** Numeric ids in paths: a positive long, or 422 naming the parameter (never a 500 or a 404 guess). */
+/**
+ * Numeric ids in paths: a positive long, or 422 naming the parameter (never a 500 or a 404 guess).
+ */
 public final class PathIds {
   private PathIds() {}
 

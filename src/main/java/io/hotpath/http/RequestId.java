@@ -27,8 +27,8 @@ public final class RequestId implements Handler<RoutingContext> {
   }
 
   /**
-   * The id of the request being handled on the current Vert.x context (each request runs on its
-   * own duplicated context), or null outside a request: jobs enqueued by a request carry it.
+   * The id of the request being handled on the current Vert.x context (each request runs on its own
+   * duplicated context), or null outside a request: jobs enqueued by a request carry it.
    */
   public static String current() {
     var ctx = io.vertx.core.Vertx.currentContext();

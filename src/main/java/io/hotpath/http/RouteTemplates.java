@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
 
 /**
  * The endpoint templates of a router ({@code /api/articles/:slug}), to name a finished request by
- * its route even when it ended in the failure handler (where Vert.x's current route is the
- * failure route). Used for logs and span names only, so only looked up when needed.
+ * its route even when it ended in the failure handler (where Vert.x's current route is the failure
+ * route). Used for logs and span names only, so only looked up when needed.
  */
 public final class RouteTemplates {
   private static final String KEY = "hotpath.routes";
@@ -27,18 +27,25 @@ public final class RouteTemplates {
       if (path == null || path.endsWith("*") || r.methods() == null || r.methods().isEmpty()) {
         continue; // middleware, not an endpoint
       }
-      String regex = "^" + Pattern.quote(path).replaceAll(":[A-Za-z0-9_]+", "\\\\E[^/]+\\\\Q") + "$";
+      String regex =
+          "^" + Pattern.quote(path).replaceAll(":[A-Za-z0-9_]+", "\\\\E[^/]+\\\\Q") + "$";
       templates.add(new Template(r.methods(), Pattern.compile(regex), path));
     }
   }
 
-  /** Builds the templates of {@code router} and installs a handler that exposes them to later code. */
+  /**
+   * Builds the templates of {@code router} and installs a handler that exposes them to later code.
+   */
   static void install(Router router) {
     var t = new RouteTemplates(router);
-    router.route().order(-1).handler(ctx -> {
-      ctx.put(KEY, t);
-      ctx.next();
-    });
+    router
+        .route()
+        .order(-1)
+        .handler(
+            ctx -> {
+              ctx.put(KEY, t);
+              ctx.next();
+            });
   }
 
   /** The template the request matched, or its raw path when none did (unknown paths). */
@@ -47,7 +54,8 @@ public final class RouteTemplates {
     String path = ctx.request().path();
     if (t != null) {
       for (Template tpl : t.templates) {
-        if (tpl.methods().contains(ctx.request().method()) && tpl.pattern().matcher(path).matches()) {
+        if (tpl.methods().contains(ctx.request().method())
+            && tpl.pattern().matcher(path).matches()) {
           return tpl.path();
         }
       }

@@ -6,8 +6,8 @@ import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Who is asking: reads {@code Authorization: Token <jwt>} (or {@code Bearer}) once per request.
- * A missing header leaves the request anonymous; a present but bad token is a 401 everywhere, so a
+ * Who is asking: reads {@code Authorization: Token <jwt>} (or {@code Bearer}) once per request. A
+ * missing header leaves the request anonymous; a present but bad token is a 401 everywhere, so a
  * client with an expired token learns it instead of silently seeing anonymous data.
  */
 public final class Viewer {
@@ -24,21 +24,26 @@ public final class Viewer {
         ctx.next();
         return;
       }
-      String token = header.startsWith("Token ") ? header.substring(6).trim()
-          : header.startsWith("Bearer ") ? header.substring(7).trim() : "";
+      String token =
+          header.startsWith("Token ")
+              ? header.substring(6).trim()
+              : header.startsWith("Bearer ") ? header.substring(7).trim() : "";
       if (token.isEmpty()) {
         ctx.fail(ApiException.Unauthorized.invalidToken());
         return;
       }
-      tokens.verify(token).onComplete(ar -> {
-        if (ar.succeeded()) {
-          ctx.put(KEY, ar.result());
-          ctx.put(TOKEN, token);
-          ctx.next();
-        } else {
-          ctx.fail(ar.cause());
-        }
-      });
+      tokens
+          .verify(token)
+          .onComplete(
+              ar -> {
+                if (ar.succeeded()) {
+                  ctx.put(KEY, ar.result());
+                  ctx.put(TOKEN, token);
+                  ctx.next();
+                } else {
+                  ctx.fail(ar.cause());
+                }
+              });
     };
   }
 

@@ -6,14 +6,14 @@ import io.hotpath.http.Paging;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * The admin API for dead jobs, protected by {@code X-Admin-Token} (ADMIN_TOKEN; without it the
- * API answers 404, so it does not exist): list, retry (back to the queue, attempts reset), discard.
+ * The admin API for dead jobs, protected by {@code X-Admin-Token} (ADMIN_TOKEN; without it the API
+ * answers 404, so it does not exist): list, retry (back to the queue, attempts reset), discard.
  */
 public final class JobRoutes implements Consumer<Router> {
   private final JobQueue queue;
@@ -27,23 +27,44 @@ public final class JobRoutes implements Consumer<Router> {
   @Override
   public void accept(Router router) {
     router.route("/api/admin/jobs*").handler(this::authorize);
-    router.get("/api/admin/jobs").handler(ctx -> {
-      var page = Paging.of(ctx, 50, 500, 100_000);
-      queue.dead(page.limit(), page.offset()).compose(dead -> queue.stats().map(s -> Map.of("stats", s.getMap(),
-              "dead", dead.stream().map(JsonObject::getMap).toList())))
-          .onSuccess(body -> Json.ok(ctx, body)).onFailure(ctx::fail);
-    });
-    router.post("/api/admin/jobs/:id/retry").handler(ctx -> queue.retryDead(id(ctx))
-        .onSuccess(ok -> respond(ctx, ok)).onFailure(ctx::fail));
-    router.delete("/api/admin/jobs/:id").handler(ctx -> queue.discardDead(id(ctx))
-        .onSuccess(ok -> respond(ctx, ok)).onFailure(ctx::fail));
+    router
+        .get("/api/admin/jobs")
+        .handler(
+            ctx -> {
+              var page = Paging.of(ctx, 50, 500, 100_000);
+              queue
+                  .dead(page.limit(), page.offset())
+                  .compose(
+                      dead ->
+                          queue
+                              .stats()
+                              .map(
+                                  s ->
+                                      Map.of(
+                                          "stats",
+                                          s.getMap(),
+                                          "dead",
+                                          dead.stream().map(JsonObject::getMap).toList())))
+                  .onSuccess(body -> Json.ok(ctx, body))
+                  .onFailure(ctx::fail);
+            });
+    router
+        .post("/api/admin/jobs/:id/retry")
+        .handler(
+            ctx -> queue.retryDead(id(ctx)).onSuccess(ok -> respond(ctx, ok)).onFailure(ctx::fail));
+    router
+        .delete("/api/admin/jobs/:id")
+        .handler(
+            ctx ->
+                queue.discardDead(id(ctx)).onSuccess(ok -> respond(ctx, ok)).onFailure(ctx::fail));
   }
 
   private void authorize(RoutingContext ctx) {
     String given = ctx.request().getHeader("X-Admin-Token");
     if (token == null) {
       ctx.fail(new ApiException.NotFound("route", ctx.request().path()));
-    } else if (given == null || !MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8))) {
+    } else if (given == null
+        || !MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8))) {
       ctx.fail(new ApiException.Unauthorized("admin", "token is missing or wrong"));
     } else {
       ctx.next();

@@ -30,7 +30,8 @@ public final class JobWorker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(JobWorker.class);
 
   /** Tuning of a worker. */
-  public record Settings(int concurrency, Duration lease, Duration pollInterval, Duration backoffBase) {}
+  public record Settings(
+      int concurrency, Duration lease, Duration pollInterval, Duration backoffBase) {}
 
   private final Vertx vertx;
   private final JobQueue queue;
@@ -41,8 +42,12 @@ public final class JobWorker implements AutoCloseable {
   private final MeterRegistry registry;
   private final String name = "worker-" + UUID.randomUUID().toString().substring(0, 8);
   private final AtomicReference<io.vertx.core.json.JsonObject> stats =
-      new AtomicReference<>(new io.vertx.core.json.JsonObject().put("queued", 0).put("running", 0).put("dead", 0)
-          .put("oldestAgeSeconds", 0.0));
+      new AtomicReference<>(
+          new io.vertx.core.json.JsonObject()
+              .put("queued", 0)
+              .put("running", 0)
+              .put("dead", 0)
+              .put("oldestAgeSeconds", 0.0));
   private Context context;
   private PgConnection listener;
   private long[] timers = new long[0];
@@ -51,8 +56,14 @@ public final class JobWorker implements AutoCloseable {
   private boolean again;
   private volatile boolean closed;
 
-  public JobWorker(Vertx vertx, JobQueue queue, Map<String, JobHandler> handlers, PgConnectOptions listen,
-      Settings settings, Observer observer, MeterRegistry registry) {
+  public JobWorker(
+      Vertx vertx,
+      JobQueue queue,
+      Map<String, JobHandler> handlers,
+      PgConnectOptions listen,
+      Settings settings,
+      Observer observer,
+      MeterRegistry registry) {
     this.vertx = vertx;
     this.queue = queue;
     this.handlers = Map.copyOf(handlers);
@@ -60,33 +71,47 @@ public final class JobWorker implements AutoCloseable {
     this.settings = settings;
     this.observer = observer;
     this.registry = registry;
-    Gauge.builder("hotpath.jobs.queued", stats, s -> s.get().getLong("queued")).description("jobs waiting").register(registry);
-    Gauge.builder("hotpath.jobs.running", stats, s -> s.get().getLong("running")).register(registry);
+    Gauge.builder("hotpath.jobs.queued", stats, s -> s.get().getLong("queued"))
+        .description("jobs waiting")
+        .register(registry);
+    Gauge.builder("hotpath.jobs.running", stats, s -> s.get().getLong("running"))
+        .register(registry);
     Gauge.builder("hotpath.jobs.dead", stats, s -> s.get().getLong("dead")).register(registry);
-    Gauge.builder("hotpath.jobs.oldest.age.seconds", stats, s -> s.get().getDouble("oldestAgeSeconds"))
-        .description("age of the oldest queued job").register(registry);
+    Gauge.builder(
+            "hotpath.jobs.oldest.age.seconds", stats, s -> s.get().getDouble("oldestAgeSeconds"))
+        .description("age of the oldest queued job")
+        .register(registry);
   }
 
   /** Starts listening, polling, lease reaping and queue statistics. */
   public Future<Void> start() {
     context = vertx.getOrCreateContext();
     Promise<Void> started = Promise.promise();
-    context.runOnContext(v -> {
-      timers = new long[] {
-        vertx.setPeriodic(settings.pollInterval().toMillis(), id -> poke()),
-        vertx.setPeriodic(Math.max(250, settings.lease().toMillis() / 4), id -> queue.requeueExpired()
-            .onSuccess(n -> {
-              if (n > 0) {
-                LOG.warn("{} job(s) had an expired lease (worker lost) and were queued again", n);
-                poke();
-              }
-            })),
-        vertx.setPeriodic(2000, id -> queue.stats().onSuccess(stats::set))
-      };
-      connectListener();
-      poke();
-      started.complete();
-    });
+    context.runOnContext(
+        v -> {
+          timers =
+              new long[] {
+                vertx.setPeriodic(settings.pollInterval().toMillis(), id -> poke()),
+                vertx.setPeriodic(
+                    Math.max(250, settings.lease().toMillis() / 4),
+                    id ->
+                        queue
+                            .requeueExpired()
+                            .onSuccess(
+                                n -> {
+                                  if (n > 0) {
+                                    LOG.warn(
+                                        "{} job(s) had an expired lease (worker lost) and were queued again",
+                                        n);
+                                    poke();
+                                  }
+                                })),
+                vertx.setPeriodic(2000, id -> queue.stats().onSuccess(stats::set))
+              };
+          connectListener();
+          poke();
+          started.complete();
+        });
     return started.future();
   }
 
@@ -99,16 +124,20 @@ public final class JobWorker implements AutoCloseable {
     if (closed) {
       return;
     }
-    PgConnection.connect(vertx, listen).onSuccess(conn -> {
-      listener = conn;
-      conn.notificationHandler(n -> context.runOnContext(v -> poke()));
-      conn.closeHandler(v -> {
-        if (!closed) {
-          vertx.setTimer(1000, t -> connectListener());
-        }
-      });
-      conn.query("LISTEN hotpath_jobs").execute();
-    }).onFailure(t -> vertx.setTimer(1000, id -> connectListener()));
+    PgConnection.connect(vertx, listen)
+        .onSuccess(
+            conn -> {
+              listener = conn;
+              conn.notificationHandler(n -> context.runOnContext(v -> poke()));
+              conn.closeHandler(
+                  v -> {
+                    if (!closed) {
+                      vertx.setTimer(1000, t -> connectListener());
+                    }
+                  });
+              conn.query("LISTEN hotpath_jobs").execute();
+            })
+        .onFailure(t -> vertx.setTimer(1000, id -> connectListener()));
   }
 
   /** Claims as many due jobs as there are free slots (coalescing concurrent wake-ups). */
@@ -125,18 +154,21 @@ public final class JobWorker implements AutoCloseable {
       return;
     }
     claiming = true;
-    queue.claim(name, free, settings.lease()).onComplete(ar -> {
-      claiming = false;
-      if (ar.succeeded()) {
-        ar.result().forEach(this::run);
-        if (ar.result().size() == free || again) {
-          again = false;
-          poke();
-        }
-      } else {
-        again = false;
-      }
-    });
+    queue
+        .claim(name, free, settings.lease())
+        .onComplete(
+            ar -> {
+              claiming = false;
+              if (ar.succeeded()) {
+                ar.result().forEach(this::run);
+                if (ar.result().size() == free || again) {
+                  again = false;
+                  poke();
+                }
+              } else {
+                again = false;
+              }
+            });
   }
 
   private void run(Job job) {
@@ -146,54 +178,91 @@ public final class JobWorker implements AutoCloseable {
     JobHandler handler = handlers.get(job.kind());
     Future<Void> work;
     try {
-      work = handler == null ? Future.failedFuture("no handler for job kind " + job.kind()) : handler.handle(job);
+      work =
+          handler == null
+              ? Future.failedFuture("no handler for job kind " + job.kind())
+              : handler.handle(job);
     } catch (RuntimeException e) {
       work = Future.failedFuture(e);
     }
     Promise<Void> bounded = Promise.promise();
-    long timeout = vertx.setTimer(Math.max(100, settings.lease().toMillis() - 500),
-        id -> bounded.tryFail("timed out after " + (settings.lease().toMillis() - 500) + " ms"));
-    work.onComplete(ar -> {
-      vertx.cancelTimer(timeout);
-      if (ar.succeeded()) {
-        bounded.tryComplete();
-      } else {
-        bounded.tryFail(ar.cause());
-      }
-    });
-    bounded.future().onComplete(ar -> {
-      long nanos = System.nanoTime() - t0;
-      call.end(ar.cause());
-      Timer.builder("hotpath.jobs.duration").tag("kind", job.kind()).publishPercentileHistogram()
-          .register(registry).record(nanos, TimeUnit.NANOSECONDS);
-      Future<?> recorded;
-      if (ar.succeeded()) {
-        Counter.builder("hotpath.jobs.runs").tag("kind", job.kind()).tag("outcome", "ok").register(registry).increment();
-        recorded = queue.complete(job, name);
-      } else {
-        String error = String.valueOf(ar.cause().getMessage());
-        recorded = queue.fail(job, name, error, backoff(job.attempts())).onSuccess(dead -> {
-          Counter.builder("hotpath.jobs.runs").tag("kind", job.kind()).tag("outcome", dead ? "dead" : "retry")
-              .register(registry).increment();
-          LOG.atWarn().addKeyValue("job_id", job.id()).addKeyValue("kind", job.kind())
-              .addKeyValue("attempt", job.attempts()).addKeyValue("request_id", job.requestId())
-              .log("job {} ({}) failed on attempt {}/{}{}: {}", job.id(), job.kind(), job.attempts(), job.maxAttempts(),
-                  dead ? ", now dead" : "", error);
+    long timeout =
+        vertx.setTimer(
+            Math.max(100, settings.lease().toMillis() - 500),
+            id ->
+                bounded.tryFail("timed out after " + (settings.lease().toMillis() - 500) + " ms"));
+    work.onComplete(
+        ar -> {
+          vertx.cancelTimer(timeout);
+          if (ar.succeeded()) {
+            bounded.tryComplete();
+          } else {
+            bounded.tryFail(ar.cause());
+          }
         });
-      }
-      recorded.onComplete(x -> {
-        running--;
-        poke();
-      });
-    });
+    bounded
+        .future()
+        .onComplete(
+            ar -> {
+              long nanos = System.nanoTime() - t0;
+              call.end(ar.cause());
+              Timer.builder("hotpath.jobs.duration")
+                  .tag("kind", job.kind())
+                  .publishPercentileHistogram()
+                  .register(registry)
+                  .record(nanos, TimeUnit.NANOSECONDS);
+              Future<?> recorded;
+              if (ar.succeeded()) {
+                Counter.builder("hotpath.jobs.runs")
+                    .tag("kind", job.kind())
+                    .tag("outcome", "ok")
+                    .register(registry)
+                    .increment();
+                recorded = queue.complete(job, name);
+              } else {
+                String error = String.valueOf(ar.cause().getMessage());
+                recorded =
+                    queue
+                        .fail(job, name, error, backoff(job.attempts()))
+                        .onSuccess(
+                            dead -> {
+                              Counter.builder("hotpath.jobs.runs")
+                                  .tag("kind", job.kind())
+                                  .tag("outcome", dead ? "dead" : "retry")
+                                  .register(registry)
+                                  .increment();
+                              LOG.atWarn()
+                                  .addKeyValue("job_id", job.id())
+                                  .addKeyValue("kind", job.kind())
+                                  .addKeyValue("attempt", job.attempts())
+                                  .addKeyValue("request_id", job.requestId())
+                                  .log(
+                                      "job {} ({}) failed on attempt {}/{}{}: {}",
+                                      job.id(),
+                                      job.kind(),
+                                      job.attempts(),
+                                      job.maxAttempts(),
+                                      dead ? ", now dead" : "",
+                                      error);
+                            });
+              }
+              recorded.onComplete(
+                  x -> {
+                    running--;
+                    poke();
+                  });
+            });
   }
 
   /** Exponential backoff from the base, capped at an hour, with ±20% jitter. */
   Duration backoff(int attempt) {
     long base = settings.backoffBase().toMillis();
-    long ms = Math.min(Duration.ofHours(1).toMillis(), base * (1L << Math.min(20, Math.max(0, attempt - 1))));
+    long ms =
+        Math.min(
+            Duration.ofHours(1).toMillis(), base * (1L << Math.min(20, Math.max(0, attempt - 1))));
     long jitter = (long) (ms * 0.2);
-    return Duration.ofMillis(Math.max(1, ms + ThreadLocalRandom.current().nextLong(-jitter, jitter + 1)));
+    return Duration.ofMillis(
+        Math.max(1, ms + ThreadLocalRandom.current().nextLong(-jitter, jitter + 1)));
   }
 
   @Override

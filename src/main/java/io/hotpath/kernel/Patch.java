@@ -1,6 +1,9 @@
 package io.hotpath.kernel;
 
-/** A field of a partial update: {@code present} false means "leave unchanged"; a present null clears it. */
+/**
+ * A field of a partial update: {@code present} false means "leave unchanged"; a present null clears
+ * it.
+ */
 public record Patch<T>(boolean present, T value) {
   private static final Patch<?> ABSENT = new Patch<>(false, null);
 

@@ -16,8 +16,12 @@ public final class WelcomeMail implements JobHandler {
   @Override
   public Future<Void> handle(Job job) {
     String username = job.payload().getString("username");
-    return mailer.send(job.payload().getString("email"), "Welcome to Conduit, " + username,
-        "Hi " + username + ",\n\nwelcome to Conduit. Write your first article, follow a few authors, and enjoy.\n",
+    return mailer.send(
+        job.payload().getString("email"),
+        "Welcome to Conduit, " + username,
+        "Hi "
+            + username
+            + ",\n\nwelcome to Conduit. Write your first article, follow a few authors, and enjoy.\n",
         "welcome-" + job.id());
   }
 }

@@ -11,21 +11,30 @@ import java.util.List;
 
 /** All SQL of notifications. */
 final class NotificationRepository {
-  /** Idempotent: the job id is unique, so a re-run job inserts nothing. Returns the new id, if any. */
-  static final String INSERT = """
+  /**
+   * Idempotent: the job id is unique, so a re-run job inserts nothing. Returns the new id, if any.
+   */
+  static final String INSERT =
+      """
       INSERT INTO notifications (user_id, type, actor_id, article_id, comment_id, source_job_id)
       SELECT $1, $2, $3, $4, $5, $6 WHERE EXISTS (SELECT 1 FROM users WHERE id = $1)
       ON CONFLICT (source_job_id) DO NOTHING RETURNING id, created_at""";
+
   /** $1 user, $2 limit, $3 offset; newest first through notifications_user_idx. */
-  static final String PAGE = """
+  static final String PAGE =
+      """
       SELECT n.id, n.type, n.read_at, n.created_at, u.username, u.bio, u.image, a.slug, a.title, n.comment_id
       FROM notifications n
       LEFT JOIN users u ON u.id = n.actor_id
       LEFT JOIN articles a ON a.id = n.article_id
       WHERE n.user_id = $1 ORDER BY n.id DESC LIMIT $2::int OFFSET $3::int""";
-  static final String UNREAD = "SELECT count(*) AS n FROM notifications WHERE user_id = $1 AND read_at IS NULL";
-  static final String READ_ALL = "UPDATE notifications SET read_at = now() WHERE user_id = $1 AND read_at IS NULL";
-  static final String READ_SOME = """
+
+  static final String UNREAD =
+      "SELECT count(*) AS n FROM notifications WHERE user_id = $1 AND read_at IS NULL";
+  static final String READ_ALL =
+      "UPDATE notifications SET read_at = now() WHERE user_id = $1 AND read_at IS NULL";
+  static final String READ_SOME =
+      """
       UPDATE notifications SET read_at = now() WHERE user_id = $1 AND id = ANY($2::bigint[]) AND read_at IS NULL""";
 
   private final Sql sql;
@@ -34,31 +43,46 @@ final class NotificationRepository {
     this.sql = sql;
   }
 
-  static Future<Boolean> insert(Sql tx, long user, String type, Long actor, Long article, Long comment, long jobId) {
-    return tx.query(INSERT, Tuple.of(user, type, actor, article, comment, jobId)).map(rs -> rs.size() > 0);
+  static Future<Boolean> insert(
+      Sql tx, long user, String type, Long actor, Long article, Long comment, long jobId) {
+    return tx.query(INSERT, Tuple.of(user, type, actor, article, comment, jobId))
+        .map(rs -> rs.size() > 0);
   }
 
   Future<List<JsonObject>> page(long user, int limit, int offset) {
-    return sql.query(PAGE, Tuple.of(user, limit, offset)).map(rs -> {
-      var out = new ArrayList<JsonObject>(rs.size());
-      for (Row r : rs) {
-        var n = new JsonObject().put("id", r.getLong("id")).put("type", r.getString("type"))
-            .put("read", r.getOffsetDateTime("read_at") != null)
-            .put("createdAt", Timestamps.format(r.getOffsetDateTime("created_at")));
-        if (r.getString("username") != null) {
-          n.put("actor", new JsonObject().put("username", r.getString("username")).put("bio", r.getString("bio"))
-              .put("image", r.getString("image")));
-        }
-        if (r.getString("slug") != null) {
-          n.put("article", new JsonObject().put("slug", r.getString("slug")).put("title", r.getString("title")));
-        }
-        if (r.getLong("comment_id") != null) {
-          n.put("commentId", r.getLong("comment_id"));
-        }
-        out.add(n);
-      }
-      return out;
-    });
+    return sql.query(PAGE, Tuple.of(user, limit, offset))
+        .map(
+            rs -> {
+              var out = new ArrayList<JsonObject>(rs.size());
+              for (Row r : rs) {
+                var n =
+                    new JsonObject()
+                        .put("id", r.getLong("id"))
+                        .put("type", r.getString("type"))
+                        .put("read", r.getOffsetDateTime("read_at") != null)
+                        .put("createdAt", Timestamps.format(r.getOffsetDateTime("created_at")));
+                if (r.getString("username") != null) {
+                  n.put(
+                      "actor",
+                      new JsonObject()
+                          .put("username", r.getString("username"))
+                          .put("bio", r.getString("bio"))
+                          .put("image", r.getString("image")));
+                }
+                if (r.getString("slug") != null) {
+                  n.put(
+                      "article",
+                      new JsonObject()
+                          .put("slug", r.getString("slug"))
+                          .put("title", r.getString("title")));
+                }
+                if (r.getLong("comment_id") != null) {
+                  n.put("commentId", r.getLong("comment_id"));
+                }
+                out.add(n);
+              }
+              return out;
+            });
   }
 
   Future<Long> unread(long user) {
@@ -66,7 +90,9 @@ final class NotificationRepository {
   }
 
   Future<Void> markRead(long user, List<Long> ids) {
-    return (ids == null ? sql.query(READ_ALL, Tuple.of(user))
-        : sql.query(READ_SOME, Tuple.of(user, ids.toArray(Long[]::new)))).mapEmpty();
+    return (ids == null
+            ? sql.query(READ_ALL, Tuple.of(user))
+            : sql.query(READ_SOME, Tuple.of(user, ids.toArray(Long[]::new))))
+        .mapEmpty();
   }
 }

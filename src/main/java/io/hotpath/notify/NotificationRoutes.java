@@ -23,35 +23,51 @@ public final class NotificationRoutes implements Consumer<Router> {
 
   @Override
   public void accept(Router router) {
-    router.get("/api/notifications").handler(Viewer.required()).handler(ctx -> {
-      long me = Viewer.requireId(ctx);
-      var page = Paging.of(ctx, 20, 100, 10_000);
-      var list = repo.page(me, page.limit(), page.offset());
-      var unread = repo.unread(me);
-      Future.all(list, unread).onSuccess(v -> Json.ok(ctx, Map.of(
-              "notifications", list.result().stream().map(JsonObject::getMap).toList(),
-              "unreadCount", unread.result())))
-          .onFailure(ctx::fail);
-    });
-    router.post("/api/notifications/read").handler(Viewer.required()).handler(ctx -> {
-      long me = Viewer.requireId(ctx);
-      List<Long> ids = null;
-      var buf = ctx.body().buffer();
-      if (buf != null && buf.length() > 0) {
-        try {
-          var arr = new JsonObject(buf).getJsonArray("ids");
-          if (arr != null) {
-            ids = new ArrayList<>();
-            for (Object o : arr) {
-              ids.add(((Number) o).longValue());
-            }
-          }
-        } catch (RuntimeException e) {
-          throw new ApiException.Invalid("ids", "must be an array of notification ids");
-        }
-      }
-      repo.markRead(me, ids).compose(v -> repo.unread(me))
-          .onSuccess(n -> Json.ok(ctx, Map.of("unreadCount", n))).onFailure(ctx::fail);
-    });
+    router
+        .get("/api/notifications")
+        .handler(Viewer.required())
+        .handler(
+            ctx -> {
+              long me = Viewer.requireId(ctx);
+              var page = Paging.of(ctx, 20, 100, 10_000);
+              var list = repo.page(me, page.limit(), page.offset());
+              var unread = repo.unread(me);
+              Future.all(list, unread)
+                  .onSuccess(
+                      v ->
+                          Json.ok(
+                              ctx,
+                              Map.of(
+                                  "notifications",
+                                      list.result().stream().map(JsonObject::getMap).toList(),
+                                  "unreadCount", unread.result())))
+                  .onFailure(ctx::fail);
+            });
+    router
+        .post("/api/notifications/read")
+        .handler(Viewer.required())
+        .handler(
+            ctx -> {
+              long me = Viewer.requireId(ctx);
+              List<Long> ids = null;
+              var buf = ctx.body().buffer();
+              if (buf != null && buf.length() > 0) {
+                try {
+                  var arr = new JsonObject(buf).getJsonArray("ids");
+                  if (arr != null) {
+                    ids = new ArrayList<>();
+                    for (Object o : arr) {
+                      ids.add(((Number) o).longValue());
+                    }
+                  }
+                } catch (RuntimeException e) {
+                  throw new ApiException.Invalid("ids", "must be an array of notification ids");
+                }
+              }
+              repo.markRead(me, ids)
+                  .compose(v -> repo.unread(me))
+                  .onSuccess(n -> Json.ok(ctx, Map.of("unreadCount", n)))
+                  .onFailure(ctx::fail);
+            });
   }
 }

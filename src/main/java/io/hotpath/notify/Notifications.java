@@ -28,12 +28,18 @@ public final class Notifications implements JobHandler {
   }
 
   /** Queues a notification for {@code recipient} in the caller's transaction (not to oneself). */
-  public Future<Void> enqueue(Sql tx, long recipient, String type, long actor, Long article, Long comment) {
+  public Future<Void> enqueue(
+      Sql tx, long recipient, String type, long actor, Long article, Long comment) {
     if (recipient == actor) {
       return Future.succeededFuture();
     }
-    var payload = new JsonObject().put("userId", recipient).put("type", type).put("actorId", actor)
-        .put("articleId", article).put("commentId", comment);
+    var payload =
+        new JsonObject()
+            .put("userId", recipient)
+            .put("type", type)
+            .put("actorId", actor)
+            .put("articleId", article)
+            .put("commentId", comment);
     return jobs.enqueue(tx, KIND, payload, io.hotpath.http.RequestId.current()).mapEmpty();
   }
 
@@ -42,11 +48,29 @@ public final class Notifications implements JobHandler {
     var p = job.payload();
     long user = p.getLong("userId");
     String type = p.getString("type");
-    return db.inTransaction(tx -> NotificationRepository.insert(tx, user, type, p.getLong("actorId"),
-            p.getLong("articleId"), p.getLong("commentId"), job.id())
-        .compose(inserted -> webhooks.fanOut(tx, user, type, job.id(), new JsonObject()
-            .put("event", type).put("userId", user).put("actorId", p.getLong("actorId"))
-            .put("articleId", p.getLong("articleId")).put("commentId", p.getLong("commentId"))
-            .put("jobId", job.id()))));
+    return db.inTransaction(
+        tx ->
+            NotificationRepository.insert(
+                    tx,
+                    user,
+                    type,
+                    p.getLong("actorId"),
+                    p.getLong("articleId"),
+                    p.getLong("commentId"),
+                    job.id())
+                .compose(
+                    inserted ->
+                        webhooks.fanOut(
+                            tx,
+                            user,
+                            type,
+                            job.id(),
+                            new JsonObject()
+                                .put("event", type)
+                                .put("userId", user)
+                                .put("actorId", p.getLong("actorId"))
+                                .put("articleId", p.getLong("articleId"))
+                                .put("commentId", p.getLong("commentId"))
+                                .put("jobId", job.id()))));
   }
 }

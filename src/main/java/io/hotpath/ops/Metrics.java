@@ -21,22 +21,36 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 public final class Metrics {
   private Metrics() {}
 
-  /** Binds JVM memory, GC, threads, class loading, CPU and uptime, and turns on latency histograms. */
+  /**
+   * Binds JVM memory, GC, threads, class loading, CPU and uptime, and turns on latency histograms.
+   */
   public static void bindJvm(MeterRegistry registry) {
     // Vert.x Web joins every matched route with '>' (the /api/* middleware routes come first);
     // the last one is the endpoint's own template, e.g. /api/articles/:slug
-    registry.config().meterFilter(MeterFilter.replaceTagValues("route", v -> v.substring(v.lastIndexOf('>') + 1)));
-    registry.config().meterFilter(new MeterFilter() {
-      @Override
-      public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
-        String n = id.getName();
-        if (n.equals("vertx.http.server.response.time") || n.equals("vertx.pool.queue.time")
-            || n.equals("vertx.pool.usage") || n.equals("vertx.sql.processing.time")) {
-          return DistributionStatisticConfig.builder().percentilesHistogram(true).build().merge(config);
-        }
-        return config;
-      }
-    });
+    registry
+        .config()
+        .meterFilter(
+            MeterFilter.replaceTagValues("route", v -> v.substring(v.lastIndexOf('>') + 1)));
+    registry
+        .config()
+        .meterFilter(
+            new MeterFilter() {
+              @Override
+              public DistributionStatisticConfig configure(
+                  Meter.Id id, DistributionStatisticConfig config) {
+                String n = id.getName();
+                if (n.equals("vertx.http.server.response.time")
+                    || n.equals("vertx.pool.queue.time")
+                    || n.equals("vertx.pool.usage")
+                    || n.equals("vertx.sql.processing.time")) {
+                  return DistributionStatisticConfig.builder()
+                      .percentilesHistogram(true)
+                      .build()
+                      .merge(config);
+                }
+                return config;
+              }
+            });
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
@@ -45,9 +59,13 @@ public final class Metrics {
     new UptimeMetrics().bindTo(registry);
   }
 
-  /** Vert.x metrics options: HTTP labelled by route, method and status code; pools by type and name. */
+  /**
+   * Vert.x metrics options: HTTP labelled by route, method and status code; pools by type and name.
+   */
   public static MicrometerMetricsOptions vertxOptions() {
-    return new MicrometerMetricsOptions().setEnabled(true)
-        .addLabels(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME);
+    return new MicrometerMetricsOptions()
+        .setEnabled(true)
+        .addLabels(
+            Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME);
   }
 }

@@ -14,10 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Per request: the slow-request log (over SLOW_REQUEST_MS: method, route, status, duration,
- * request id) and, when tracing is on, the server span that statement spans hang under. Request
- * counts, latency histograms, in-flight requests and response sizes per route come from Vert.x's
- * Micrometer metrics (labels: route, method, code).
+ * Per request: the slow-request log (over SLOW_REQUEST_MS: method, route, status, duration, request
+ * id) and, when tracing is on, the server span that statement spans hang under. Request counts,
+ * latency histograms, in-flight requests and response sizes per route come from Vert.x's Micrometer
+ * metrics (labels: route, method, code).
  */
 public final class RequestTelemetry implements Handler<RoutingContext> {
   private static final Logger SLOW = LoggerFactory.getLogger("hotpath.slow-request");
@@ -35,35 +35,47 @@ public final class RequestTelemetry implements Handler<RoutingContext> {
     long t0 = System.nanoTime();
     Span span = null;
     if (tracer != null) {
-      span = tracer.spanBuilder(ctx.request().method() + " " + ctx.request().path()).setSpanKind(SpanKind.SERVER)
-          .setParent(Context.root())
-          .setAttribute("http.request.method", ctx.request().method().name())
-          .setAttribute("url.path", ctx.request().path())
-          .setAttribute("hotpath.request_id", RequestId.of(ctx))
-          .startSpan();
+      span =
+          tracer
+              .spanBuilder(ctx.request().method() + " " + ctx.request().path())
+              .setSpanKind(SpanKind.SERVER)
+              .setParent(Context.root())
+              .setAttribute("http.request.method", ctx.request().method().name())
+              .setAttribute("url.path", ctx.request().path())
+              .setAttribute("hotpath.request_id", RequestId.of(ctx))
+              .startSpan();
       Telemetry.TRACE.put(ctx.vertx().getOrCreateContext(), Context.root().with(span));
     }
     Span requestSpan = span;
-    ctx.addEndHandler(ar -> {
-      long nanos = System.nanoTime() - t0;
-      int status = ctx.response().getStatusCode();
-      String route = RouteTemplates.of(ctx);
-      if (requestSpan != null) {
-        requestSpan.updateName(ctx.request().method() + " " + route);
-        requestSpan.setAttribute("http.route", route);
-        requestSpan.setAttribute("http.response.status_code", status);
-        if (status >= 500) {
-          requestSpan.setStatus(StatusCode.ERROR);
-        }
-        requestSpan.end();
-      }
-      if (nanos >= slowNanos) {
-        SLOW.atWarn().addKeyValue("method", ctx.request().method().name()).addKeyValue("route", route)
-            .addKeyValue("status", status).addKeyValue("duration_ms", nanos / 1_000_000.0)
-            .addKeyValue("request_id", RequestId.of(ctx))
-            .log("slow request: {} {} {} in {} ms", ctx.request().method(), route, status, nanos / 1_000_000);
-      }
-    });
+    ctx.addEndHandler(
+        ar -> {
+          long nanos = System.nanoTime() - t0;
+          int status = ctx.response().getStatusCode();
+          String route = RouteTemplates.of(ctx);
+          if (requestSpan != null) {
+            requestSpan.updateName(ctx.request().method() + " " + route);
+            requestSpan.setAttribute("http.route", route);
+            requestSpan.setAttribute("http.response.status_code", status);
+            if (status >= 500) {
+              requestSpan.setStatus(StatusCode.ERROR);
+            }
+            requestSpan.end();
+          }
+          if (nanos >= slowNanos) {
+            SLOW.atWarn()
+                .addKeyValue("method", ctx.request().method().name())
+                .addKeyValue("route", route)
+                .addKeyValue("status", status)
+                .addKeyValue("duration_ms", nanos / 1_000_000.0)
+                .addKeyValue("request_id", RequestId.of(ctx))
+                .log(
+                    "slow request: {} {} {} in {} ms",
+                    ctx.request().method(),
+                    route,
+                    status,
+                    nanos / 1_000_000);
+          }
+        });
     ctx.next();
   }
 }

@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.function.Consumer;
 
-/** {@code GET /status}: a small live status page (plain HTML and JS) drawn from {@code /metrics}. */
+/**
+ * {@code GET /status}: a small live status page (plain HTML and JS) drawn from {@code /metrics}.
+ */
 public final class StatusRoutes implements Consumer<Router> {
   private final Buffer page;
 
@@ -20,7 +22,13 @@ public final class StatusRoutes implements Consumer<Router> {
 
   @Override
   public void accept(Router router) {
-    router.get("/status").handler(ctx -> ctx.response().putHeader("Content-Type", "text/html; charset=utf-8")
-        .putHeader("Cache-Control", "no-cache").end(page));
+    router
+        .get("/status")
+        .handler(
+            ctx ->
+                ctx.response()
+                    .putHeader("Content-Type", "text/html; charset=utf-8")
+                    .putHeader("Cache-Control", "no-cache")
+                    .end(page));
   }
 }

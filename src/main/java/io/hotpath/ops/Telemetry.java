@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The operations side of {@link Observer}: every SQL statement and Redis call is timed into a
  * Micrometer timer (percentile histograms), statements slower than SLOW_QUERY_MS are logged with
- * their text (never their parameter values), and, when tracing is on, each call is a span that is
- * a child of the request's span.
+ * their text (never their parameter values), and, when tracing is on, each call is a span that is a
+ * child of the request's span.
  *
  * <p>The request's span travels in a Vert.x context local: Vert.x runs each HTTP request on its own
  * duplicated context and completes the database futures on it, so the statement sees its request.
@@ -29,8 +29,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class Telemetry implements Observer {
   private static final Logger SLOW = LoggerFactory.getLogger("hotpath.slow-query");
+
   /** The current request's OpenTelemetry context (registered before any Vertx instance exists). */
   static final ContextLocal<Context> TRACE = ContextLocal.registerLocal(Context.class);
+
   private static final AttributeKey<String> DB_STATEMENT = AttributeKey.stringKey("db.query.text");
 
   private final Timer db;
@@ -50,8 +52,12 @@ public final class Telemetry implements Observer {
   }
 
   private static Timer timer(MeterRegistry registry, String name, String outcome) {
-    return Timer.builder(name).tag("outcome", outcome).publishPercentileHistogram()
-        .minimumExpectedValue(Duration.ofNanos(50_000)).maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
+    return Timer.builder(name)
+        .tag("outcome", outcome)
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofNanos(50_000))
+        .maximumExpectedValue(Duration.ofSeconds(10))
+        .register(registry);
   }
 
   /** The tracer, or null when tracing is off. */
@@ -69,13 +75,15 @@ public final class Telemetry implements Observer {
         case "db" -> {
           (failure == null ? db : dbFailed).record(nanos, TimeUnit.NANOSECONDS);
           if (nanos >= slowQueryNanos) {
-            SLOW.atWarn().addKeyValue("duration_ms", nanos / 1_000_000.0).addKeyValue("statement", oneLine(name))
+            SLOW.atWarn()
+                .addKeyValue("duration_ms", nanos / 1_000_000.0)
+                .addKeyValue("statement", oneLine(name))
                 .addKeyValue("outcome", failure == null ? "ok" : "error")
                 .log("slow query: {} ms", nanos / 1_000_000);
           }
         }
         case "redis" -> (failure == null ? redis : redisFailed).record(nanos, TimeUnit.NANOSECONDS);
-        default -> { }
+        default -> {}
       }
       if (span != null) {
         if (failure != null) {
@@ -89,8 +97,12 @@ public final class Telemetry implements Observer {
   private Span startSpan(String kind, String name) {
     var ctx = Vertx.currentContext();
     Context parent = ctx == null ? Context.root() : TRACE.get(ctx, Context::root);
-    var b = tracer.spanBuilder(kind.equals("db") ? "SQL " + firstWord(name) : kind + " " + name)
-        .setParent(parent).setSpanKind(SpanKind.CLIENT).setAttribute("db.system", kind.equals("db") ? "postgresql" : kind);
+    var b =
+        tracer
+            .spanBuilder(kind.equals("db") ? "SQL " + firstWord(name) : kind + " " + name)
+            .setParent(parent)
+            .setSpanKind(SpanKind.CLIENT)
+            .setAttribute("db.system", kind.equals("db") ? "postgresql" : kind);
     if (kind.equals("db")) {
       b.setAttribute(DB_STATEMENT, oneLine(name));
     }

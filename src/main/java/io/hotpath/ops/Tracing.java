@@ -25,11 +25,19 @@ public final class Tracing implements AutoCloseable {
     if (endpoint == null) {
       return new Tracing(null);
     }
-    var exporter = OtlpHttpSpanExporter.builder().setEndpoint(endpoint.replaceAll("/$", "") + "/v1/traces").build();
-    var provider = SdkTracerProvider.builder()
-        .setResource(Resource.getDefault().merge(Resource.create(Attributes.builder().put("service.name", "hotpath").build())))
-        .addSpanProcessor(BatchSpanProcessor.builder(exporter).build())
-        .build();
+    var exporter =
+        OtlpHttpSpanExporter.builder()
+            .setEndpoint(endpoint.replaceAll("/$", "") + "/v1/traces")
+            .build();
+    var provider =
+        SdkTracerProvider.builder()
+            .setResource(
+                Resource.getDefault()
+                    .merge(
+                        Resource.create(
+                            Attributes.builder().put("service.name", "hotpath").build())))
+            .addSpanProcessor(BatchSpanProcessor.builder(exporter).build())
+            .build();
     return new Tracing(OpenTelemetrySdk.builder().setTracerProvider(provider).build());
   }
 

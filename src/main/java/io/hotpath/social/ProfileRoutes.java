@@ -13,18 +13,26 @@ public final class ProfileRoutes implements Consumer<Router> {
   private final ProfileService service;
 
   /** Routes over {@code sql}; {@code profiles} null means no caching. */
-  public ProfileRoutes(io.hotpath.db.Db db, Profiles profiles, io.hotpath.notify.Notifications notifications) {
+  public ProfileRoutes(
+      io.hotpath.db.Db db, Profiles profiles, io.hotpath.notify.Notifications notifications) {
     this.service = new ProfileService(db, profiles, notifications);
   }
 
   @Override
   public void accept(Router router) {
-    router.get("/api/profiles/:username").handler(ctx ->
-        reply(ctx, service.get(Viewer.id(ctx), ctx.pathParam("username"))));
-    router.post("/api/profiles/:username/follow").handler(Viewer.required()).handler(ctx ->
-        reply(ctx, service.follow(Viewer.requireId(ctx), ctx.pathParam("username"))));
-    router.delete("/api/profiles/:username/follow").handler(Viewer.required()).handler(ctx ->
-        reply(ctx, service.unfollow(Viewer.requireId(ctx), ctx.pathParam("username"))));
+    router
+        .get("/api/profiles/:username")
+        .handler(ctx -> reply(ctx, service.get(Viewer.id(ctx), ctx.pathParam("username"))));
+    router
+        .post("/api/profiles/:username/follow")
+        .handler(Viewer.required())
+        .handler(
+            ctx -> reply(ctx, service.follow(Viewer.requireId(ctx), ctx.pathParam("username"))));
+    router
+        .delete("/api/profiles/:username/follow")
+        .handler(Viewer.required())
+        .handler(
+            ctx -> reply(ctx, service.unfollow(Viewer.requireId(ctx), ctx.pathParam("username"))));
   }
 
   private static void reply(RoutingContext ctx, Future<ProfileView> profile) {

@@ -13,7 +13,8 @@ final class ProfileService {
   private final Profiles profiles;
   private final io.hotpath.notify.Notifications notifications;
 
-  ProfileService(io.hotpath.db.Db db, Profiles profiles, io.hotpath.notify.Notifications notifications) {
+  ProfileService(
+      io.hotpath.db.Db db, Profiles profiles, io.hotpath.notify.Notifications notifications) {
     this.db = db;
     this.repo = new SocialRepository(db);
     this.profiles = profiles;
@@ -25,35 +26,57 @@ final class ProfileService {
     if (profiles == null) {
       return find(viewer, username).map(SocialRepository.Profile::view);
     }
-    return cachedId(username).compose(id -> {
-      var core = profiles.byIds(java.util.List.of(id));
-      Future<Boolean> following = viewer == null ? Future.succeededFuture(false)
-          : profiles.following(viewer).map(s -> s.contains(id));
-      return Future.all(core, following).compose(v -> {
-        var p = core.result().get(id);
-        return p == null ? Future.failedFuture(new ApiException.NotFound("profile", username))
-            : Future.succeededFuture(p.view(following.result()));
-      });
-    });
+    return cachedId(username)
+        .compose(
+            id -> {
+              var core = profiles.byIds(java.util.List.of(id));
+              Future<Boolean> following =
+                  viewer == null
+                      ? Future.succeededFuture(false)
+                      : profiles.following(viewer).map(s -> s.contains(id));
+              return Future.all(core, following)
+                  .compose(
+                      v -> {
+                        var p = core.result().get(id);
+                        return p == null
+                            ? Future.failedFuture(new ApiException.NotFound("profile", username))
+                            : Future.succeededFuture(p.view(following.result()));
+                      });
+            });
   }
 
   /** Makes {@code viewer} follow {@code username} (idempotent); 422 for oneself. */
   Future<ProfileView> follow(long viewer, String username) {
-    return find(viewer, username).compose(p -> {
-      if (p.id() == viewer) {
-        return Future.failedFuture(new ApiException.Invalid("profile", "cannot follow yourself"));
-      }
-      // the new follower notification is queued in the follow's own transaction
-      return db.inTransaction(tx -> SocialRepository.follow(tx, viewer, p.id()).compose(added -> added && notifications != null
-              ? notifications.enqueue(tx, p.id(), "follow", viewer, null, null) : Future.<Void>succeededFuture()))
-          .compose(v -> invalidate(viewer)).map(v -> withFollowing(p.view(), true));
-    });
+    return find(viewer, username)
+        .compose(
+            p -> {
+              if (p.id() == viewer) {
+                return Future.failedFuture(
+                    new ApiException.Invalid("profile", "cannot follow yourself"));
+              }
+              // the new follower notification is queued in the follow's own transaction
+              return db.inTransaction(
+                      tx ->
+                          SocialRepository.follow(tx, viewer, p.id())
+                              .compose(
+                                  added ->
+                                      added && notifications != null
+                                          ? notifications.enqueue(
+                                              tx, p.id(), "follow", viewer, null, null)
+                                          : Future.<Void>succeededFuture()))
+                  .compose(v -> invalidate(viewer))
+                  .map(v -> withFollowing(p.view(), true));
+            });
   }
 
   /** Makes {@code viewer} stop following {@code username} (idempotent). */
   Future<ProfileView> unfollow(long viewer, String username) {
-    return find(viewer, username).compose(p -> repo.unfollow(viewer, p.id())
-        .compose(v -> invalidate(viewer)).map(v -> withFollowing(p.view(), false)));
+    return find(viewer, username)
+        .compose(
+            p ->
+                repo.unfollow(viewer, p.id())
+                    .compose(v -> invalidate(viewer))
+                    .map(v -> withFollowing(p.view(), false)));
   }
 
   private Future<Void> invalidate(long viewer) {
@@ -61,15 +84,22 @@ final class ProfileService {
   }
 
   private Future<Long> cachedId(String username) {
-    return profiles.idOf(username).compose(id -> id.isEmpty()
-        ? Future.failedFuture(new ApiException.NotFound("profile", username))
-        : Future.succeededFuture(id.get()));
+    return profiles
+        .idOf(username)
+        .compose(
+            id ->
+                id.isEmpty()
+                    ? Future.failedFuture(new ApiException.NotFound("profile", username))
+                    : Future.succeededFuture(id.get()));
   }
 
   private Future<SocialRepository.Profile> find(Long viewer, String username) {
-    return repo.profile(viewer, username).compose(p -> p == null
-        ? Future.failedFuture(new ApiException.NotFound("profile", username))
-        : Future.succeededFuture(p));
+    return repo.profile(viewer, username)
+        .compose(
+            p ->
+                p == null
+                    ? Future.failedFuture(new ApiException.NotFound("profile", username))
+                    : Future.succeededFuture(p));
   }
 
   private static ProfileView withFollowing(ProfileView v, boolean following) {

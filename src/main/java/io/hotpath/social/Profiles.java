@@ -16,8 +16,8 @@ import java.util.Set;
 
 /**
  * Cached reads of users as others see them: profiles by id, ids by username, and each user's
- * followee set (so "following" flags on a page of articles cost a set lookup, not a query).
- * Writers call the invalidate methods before they answer.
+ * followee set (so "following" flags on a page of articles cost a set lookup, not a query). Writers
+ * call the invalidate methods before they answer.
  */
 public final class Profiles {
   private final TwoLevelCache<ProfileCore> byId;
@@ -26,12 +26,21 @@ public final class Profiles {
 
   public Profiles(Caches caches, Sql sql, CacheSettings settings) {
     var repo = new SocialRepository(sql);
-    this.byId = caches.create("profile", caches.type(ProfileCore.class), settings,
-        ids -> repo.profilesByIds(longs(ids)).map(Profiles::keyed));
-    this.idByUsername = caches.create("username", caches.type(Long.class), settings,
-        names -> repo.idsByUsernames(names));
-    this.following = caches.create("following", caches.type(long[].class), settings,
-        ids -> repo.followeesOf(longs(ids)).map(Profiles::keyed));
+    this.byId =
+        caches.create(
+            "profile",
+            caches.type(ProfileCore.class),
+            settings,
+            ids -> repo.profilesByIds(longs(ids)).map(Profiles::keyed));
+    this.idByUsername =
+        caches.create(
+            "username", caches.type(Long.class), settings, names -> repo.idsByUsernames(names));
+    this.following =
+        caches.create(
+            "following",
+            caches.type(long[].class),
+            settings,
+            ids -> repo.followeesOf(longs(ids)).map(Profiles::keyed));
   }
 
   /** Profiles of these users (missing ids are absent from the map). */
@@ -40,11 +49,13 @@ public final class Profiles {
     for (Long id : ids) {
       keys.add(Long.toString(id));
     }
-    return byId.getAll(keys).map(found -> {
-      var out = new HashMap<Long, ProfileCore>(found.size() * 2);
-      found.values().forEach(p -> out.put(p.id(), p));
-      return out;
-    });
+    return byId.getAll(keys)
+        .map(
+            found -> {
+              var out = new HashMap<Long, ProfileCore>(found.size() * 2);
+              found.values().forEach(p -> out.put(p.id(), p));
+              return out;
+            });
   }
 
   /** The id of the user with this username, if any. */
@@ -59,7 +70,10 @@ public final class Profiles {
 
   /** After a profile change (including a rename: pass the old and new usernames). */
   public Future<Void> invalidateUser(long id, String... usernames) {
-    return Future.all(byId.invalidate(List.of(Long.toString(id))), idByUsername.invalidate(List.of(usernames))).mapEmpty();
+    return Future.all(
+            byId.invalidate(List.of(Long.toString(id))),
+            idByUsername.invalidate(List.of(usernames)))
+        .mapEmpty();
   }
 
   /** After a new user took {@code username} (a cached "not found" must go). */

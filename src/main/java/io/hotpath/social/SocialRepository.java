@@ -7,20 +7,30 @@ import io.vertx.sqlclient.Tuple;
 
 /** All SQL of profiles and follows. */
 final class SocialRepository {
-  /** $1 viewer id (null when anonymous), $2 username. Uses users_username_key and follows' primary key. */
-  static final String PROFILE = """
+  /**
+   * $1 viewer id (null when anonymous), $2 username. Uses users_username_key and follows' primary
+   * key.
+   */
+  static final String PROFILE =
+      """
       SELECT u.id, u.username, u.bio, u.image,
              ($1::bigint IS NOT NULL AND EXISTS (
                  SELECT 1 FROM follows f WHERE f.follower_id = $1 AND f.followee_id = u.id)) AS following
       FROM users u WHERE u.username = $2""";
-  static final String FOLLOW = """
+
+  static final String FOLLOW =
+      """
       INSERT INTO follows (follower_id, followee_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING follower_id""";
   static final String UNFOLLOW = "DELETE FROM follows WHERE follower_id = $1 AND followee_id = $2";
 
-  static final String PROFILES_BY_IDS = "SELECT id, username, bio, image FROM users WHERE id = ANY($1::bigint[])";
-  static final String IDS_BY_USERNAMES = "SELECT id, username FROM users WHERE username = ANY($1::text[])";
+  static final String PROFILES_BY_IDS =
+      "SELECT id, username, bio, image FROM users WHERE id = ANY($1::bigint[])";
+  static final String IDS_BY_USERNAMES =
+      "SELECT id, username FROM users WHERE username = ANY($1::text[])";
+
   /** Each user's followees, at most 50,000 (a cap, not a page: beyond it flags may read false). */
-  static final String FOLLOWEES_OF = """
+  static final String FOLLOWEES_OF =
+      """
       SELECT u AS follower_id,
              ARRAY(SELECT followee_id FROM follows WHERE follower_id = u ORDER BY followee_id LIMIT 50000) AS ids
       FROM unnest($1::bigint[]) AS u""";
@@ -47,34 +57,48 @@ final class SocialRepository {
   }
 
   Future<java.util.Map<Long, ProfileCore>> profilesByIds(long[] ids) {
-    return sql.query(PROFILES_BY_IDS, Tuple.of(box(ids))).map(rs -> {
-      var out = new java.util.HashMap<Long, ProfileCore>();
-      for (Row r : rs) {
-        out.put(r.getLong("id"), new ProfileCore(r.getLong("id"), r.getString("username"), r.getString("bio"), r.getString("image")));
-      }
-      return out;
-    });
+    return sql.query(PROFILES_BY_IDS, Tuple.of(box(ids)))
+        .map(
+            rs -> {
+              var out = new java.util.HashMap<Long, ProfileCore>();
+              for (Row r : rs) {
+                out.put(
+                    r.getLong("id"),
+                    new ProfileCore(
+                        r.getLong("id"),
+                        r.getString("username"),
+                        r.getString("bio"),
+                        r.getString("image")));
+              }
+              return out;
+            });
   }
 
   Future<java.util.Map<String, Long>> idsByUsernames(java.util.Set<String> names) {
-    return sql.query(IDS_BY_USERNAMES, Tuple.of((Object) names.toArray(String[]::new))).map(rs -> {
-      var out = new java.util.HashMap<String, Long>();
-      for (Row r : rs) {
-        out.put(r.getString("username"), r.getLong("id"));
-      }
-      return out;
-    });
+    return sql.query(IDS_BY_USERNAMES, Tuple.of((Object) names.toArray(String[]::new)))
+        .map(
+            rs -> {
+              var out = new java.util.HashMap<String, Long>();
+              for (Row r : rs) {
+                out.put(r.getString("username"), r.getLong("id"));
+              }
+              return out;
+            });
   }
 
   Future<java.util.Map<Long, long[]>> followeesOf(long[] ids) {
-    return sql.query(FOLLOWEES_OF, Tuple.of(box(ids))).map(rs -> {
-      var out = new java.util.HashMap<Long, long[]>();
-      for (Row r : rs) {
-        Long[] f = r.getArrayOfLongs("ids");
-        out.put(r.getLong("follower_id"), java.util.Arrays.stream(f).mapToLong(Long::longValue).toArray());
-      }
-      return out;
-    });
+    return sql.query(FOLLOWEES_OF, Tuple.of(box(ids)))
+        .map(
+            rs -> {
+              var out = new java.util.HashMap<Long, long[]>();
+              for (Row r : rs) {
+                Long[] f = r.getArrayOfLongs("ids");
+                out.put(
+                    r.getLong("follower_id"),
+                    java.util.Arrays.stream(f).mapToLong(Long::longValue).toArray());
+              }
+              return out;
+            });
   }
 
   static Long[] box(long[] ids) {
@@ -82,8 +106,13 @@ final class SocialRepository {
   }
 
   private static Profile profile(Row r) {
-    return new Profile(r.getLong("id"),
-        new ProfileView(r.getString("username"), r.getString("bio"), r.getString("image"), r.getBoolean("following")));
+    return new Profile(
+        r.getLong("id"),
+        new ProfileView(
+            r.getString("username"),
+            r.getString("bio"),
+            r.getString("image"),
+            r.getBoolean("following")));
   }
 
   record Profile(long id, ProfileView view) {}

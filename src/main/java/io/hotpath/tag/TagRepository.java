@@ -21,12 +21,14 @@ final class TagRepository {
 
   /** Tags in use, most used first, at most {@code limit}. */
   Future<List<String>> popular(int limit) {
-    return sql.query(POPULAR, Tuple.of(limit)).map(rs -> {
-      var tags = new ArrayList<String>(rs.size());
-      for (Row r : rs) {
-        tags.add(r.getString("name"));
-      }
-      return tags;
-    });
+    return sql.query(POPULAR, Tuple.of(limit))
+        .map(
+            rs -> {
+              var tags = new ArrayList<String>(rs.size());
+              for (Row r : rs) {
+                tags.add(r.getString("name"));
+              }
+              return tags;
+            });
   }
 }

@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * {@code GET /api/tags}: tags in use, most used first, at most {@link #LIMIT}. Cached under one
- * key that every article write touching tags invalidates.
+ * {@code GET /api/tags}: tags in use, most used first, at most {@link #LIMIT}. Cached under one key
+ * that every article write touching tags invalidates.
  */
 public final class TagRoutes implements Consumer<Router> {
   static final int LIMIT = 1000;
@@ -25,8 +25,14 @@ public final class TagRoutes implements Consumer<Router> {
   /** Routes over {@code sql}; {@code caches} null means no caching. */
   public TagRoutes(Sql sql, Caches caches, CacheSettings settings) {
     this.repo = new TagRepository(sql);
-    this.cache = caches == null ? null : caches.create("tags", caches.type(PopularTags.class), settings,
-        keys -> repo.popular(LIMIT).map(tags -> Map.of(KEY, new PopularTags(tags))));
+    this.cache =
+        caches == null
+            ? null
+            : caches.create(
+                "tags",
+                caches.type(PopularTags.class),
+                settings,
+                keys -> repo.popular(LIMIT).map(tags -> Map.of(KEY, new PopularTags(tags))));
   }
 
   /** The cache article writes invalidate (null without caching). */
@@ -36,13 +42,18 @@ public final class TagRoutes implements Consumer<Router> {
 
   @Override
   public void accept(Router router) {
-    router.get("/api/tags").handler(ctx -> popular()
-        .onSuccess(tags -> Json.ok(ctx, Map.of("tags", tags)))
-        .onFailure(ctx::fail));
+    router
+        .get("/api/tags")
+        .handler(
+            ctx ->
+                popular()
+                    .onSuccess(tags -> Json.ok(ctx, Map.of("tags", tags)))
+                    .onFailure(ctx::fail));
   }
 
   private Future<List<String>> popular() {
-    return cache == null ? repo.popular(LIMIT)
+    return cache == null
+        ? repo.popular(LIMIT)
         : cache.get(KEY).map(p -> p.map(PopularTags::tags).orElse(List.of()));
   }
 

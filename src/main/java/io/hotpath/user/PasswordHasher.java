@@ -11,8 +11,10 @@ import io.vertx.core.WorkerExecutor;
  */
 public final class PasswordHasher {
   private static final BCrypt.Version VERSION = BCrypt.Version.VERSION_2A;
-  private static final BCrypt.Hasher HASHER = BCrypt.with(VERSION, LongPasswordStrategies.hashSha512(VERSION));
-  private static final BCrypt.Verifyer VERIFYER = BCrypt.verifyer(VERSION, LongPasswordStrategies.hashSha512(VERSION));
+  private static final BCrypt.Hasher HASHER =
+      BCrypt.with(VERSION, LongPasswordStrategies.hashSha512(VERSION));
+  private static final BCrypt.Verifyer VERIFYER =
+      BCrypt.verifyer(VERSION, LongPasswordStrategies.hashSha512(VERSION));
 
   private final WorkerExecutor cpu;
   private final int cost;
@@ -34,10 +36,15 @@ public final class PasswordHasher {
    * one verification, so response time does not reveal which e-mail addresses exist.
    */
   public Future<Boolean> verify(String password, String hash) {
-    return cpu.executeBlocking(() -> {
-      boolean ok = VERIFYER.verify(password.toCharArray(), (hash == null ? dummyHash : hash).toCharArray()).verified;
-      return ok && hash != null;
-    }, false);
+    return cpu.executeBlocking(
+        () -> {
+          boolean ok =
+              VERIFYER.verify(
+                      password.toCharArray(), (hash == null ? dummyHash : hash).toCharArray())
+                  .verified;
+          return ok && hash != null;
+        },
+        false);
   }
 
   /** Blocking hash, for tools that run off the event loop (the data generator). */

@@ -15,43 +15,72 @@ public final class UserRoutes implements Consumer<Router> {
   private final UserService service;
 
   /** Routes over {@code sql}; {@code profiles} (null without caching) is told about renames. */
-  public UserRoutes(io.hotpath.db.Db db, PasswordHasher hasher, Tokens tokens, io.hotpath.social.Profiles profiles,
+  public UserRoutes(
+      io.hotpath.db.Db db,
+      PasswordHasher hasher,
+      Tokens tokens,
+      io.hotpath.social.Profiles profiles,
       io.hotpath.jobs.JobQueue jobs) {
     this.service = new UserService(db, new UserRepository(db), hasher, tokens, profiles, jobs);
   }
 
   @Override
   public void accept(Router router) {
-    router.post("/api/users").handler(ctx -> {
-      var in = Input.body(ctx, "user");
-      reply(ctx, 201, service.register(
-          in.required("username", UserRules.USERNAME_MAX),
-          in.required("email", UserRules.EMAIL_MAX),
-          in.required("password", UserRules.PASSWORD_MAX)));
-    });
-    router.post("/api/users/login").handler(ctx -> {
-      var in = Input.body(ctx, "user");
-      reply(ctx, 200, service.login(
-          in.required("email", UserRules.EMAIL_MAX),
-          in.required("password", UserRules.PASSWORD_MAX)));
-    });
-    router.get("/api/user").handler(Viewer.required()).handler(ctx ->
-        reply(ctx, 200, service.current(Viewer.requireId(ctx), Viewer.token(ctx))));
-    router.put("/api/user").handler(Viewer.required()).handler(ctx -> {
-      var in = Input.body(ctx, "user");
-      reply(ctx, 200, service.update(Viewer.requireId(ctx), Viewer.token(ctx),
-          in.patch("username", UserRules.USERNAME_MAX),
-          in.patch("email", UserRules.EMAIL_MAX),
-          in.patch("password", UserRules.PASSWORD_MAX),
-          in.patch("bio", UserRules.BIO_MAX),
-          in.patch("image", UserRules.IMAGE_MAX)));
-    });
+    router
+        .post("/api/users")
+        .handler(
+            ctx -> {
+              var in = Input.body(ctx, "user");
+              reply(
+                  ctx,
+                  201,
+                  service.register(
+                      in.required("username", UserRules.USERNAME_MAX),
+                      in.required("email", UserRules.EMAIL_MAX),
+                      in.required("password", UserRules.PASSWORD_MAX)));
+            });
+    router
+        .post("/api/users/login")
+        .handler(
+            ctx -> {
+              var in = Input.body(ctx, "user");
+              reply(
+                  ctx,
+                  200,
+                  service.login(
+                      in.required("email", UserRules.EMAIL_MAX),
+                      in.required("password", UserRules.PASSWORD_MAX)));
+            });
+    router
+        .get("/api/user")
+        .handler(Viewer.required())
+        .handler(ctx -> reply(ctx, 200, service.current(Viewer.requireId(ctx), Viewer.token(ctx))));
+    router
+        .put("/api/user")
+        .handler(Viewer.required())
+        .handler(
+            ctx -> {
+              var in = Input.body(ctx, "user");
+              reply(
+                  ctx,
+                  200,
+                  service.update(
+                      Viewer.requireId(ctx),
+                      Viewer.token(ctx),
+                      in.patch("username", UserRules.USERNAME_MAX),
+                      in.patch("email", UserRules.EMAIL_MAX),
+                      in.patch("password", UserRules.PASSWORD_MAX),
+                      in.patch("bio", UserRules.BIO_MAX),
+                      in.patch("image", UserRules.IMAGE_MAX)));
+            });
   }
 
   private static void reply(RoutingContext ctx, int status, Future<UserView> user) {
-    user.onSuccess(u -> {
-      ctx.response().putHeader("Cache-Control", "no-store");
-      Json.send(ctx, status, Map.of("user", u));
-    }).onFailure(ctx::fail);
+    user.onSuccess(
+            u -> {
+              ctx.response().putHeader("Cache-Control", "no-store");
+              Json.send(ctx, status, Map.of("user", u));
+            })
+        .onFailure(ctx::fail);
   }
 }

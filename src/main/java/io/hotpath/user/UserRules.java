@@ -17,8 +17,10 @@ final class UserRules {
     if (v == null || v.isBlank()) {
       throw new ApiException.Invalid("username", "can't be blank");
     }
-    if (v.chars().anyMatch(c -> c == '/' || Character.isWhitespace(c) || Character.isISOControl(c))) {
-      throw new ApiException.Invalid("username", "must not contain spaces, slashes or control characters");
+    if (v.chars()
+        .anyMatch(c -> c == '/' || Character.isWhitespace(c) || Character.isISOControl(c))) {
+      throw new ApiException.Invalid(
+          "username", "must not contain spaces, slashes or control characters");
     }
     return v;
   }
@@ -29,7 +31,10 @@ final class UserRules {
     }
     String e = v.trim();
     int at = e.indexOf('@');
-    if (at <= 0 || at != e.lastIndexOf('@') || at == e.length() - 1 || e.chars().anyMatch(Character::isWhitespace)) {
+    if (at <= 0
+        || at != e.lastIndexOf('@')
+        || at == e.length() - 1
+        || e.chars().anyMatch(Character::isWhitespace)) {
       throw new ApiException.Invalid("email", "is invalid");
     }
     return e;
@@ -40,7 +45,8 @@ final class UserRules {
       throw new ApiException.Invalid("password", "can't be blank");
     }
     if (v.codePointCount(0, v.length()) < PASSWORD_MIN) {
-      throw new ApiException.Invalid("password", "is too short (minimum is " + PASSWORD_MIN + " characters)");
+      throw new ApiException.Invalid(
+          "password", "is too short (minimum is " + PASSWORD_MIN + " characters)");
     }
     return v;
   }

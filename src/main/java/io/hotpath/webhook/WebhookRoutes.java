@@ -28,32 +28,69 @@ public final class WebhookRoutes implements Consumer<Router> {
 
   @Override
   public void accept(Router router) {
-    router.post("/api/webhooks").handler(Viewer.required()).handler(ctx -> {
-      var in = Input.body(ctx, "webhook");
-      String url = in.required("url", 2000);
-      List<String> events = in.stringList("events", 3, 20).orElse(List.copyOf(EVENTS));
-      if (events.isEmpty() || !EVENTS.containsAll(events)) {
-        throw new ApiException.Invalid("events", "must be some of " + EVENTS);
-      }
-      byte[] secret = new byte[24];
-      random.nextBytes(secret);
-      webhooks.checkTarget(url).recover(t -> io.vertx.core.Future.failedFuture(new ApiException.Invalid("url", t.getMessage())))
-          .compose(v -> webhooks.repo().create(Viewer.requireId(ctx), url, events, HexFormat.of().formatHex(secret)))
-          .onSuccess(w -> Json.send(ctx, 201, Map.of("webhook", w.getMap())))
-          .onFailure(ctx::fail);
-    });
-    router.get("/api/webhooks").handler(Viewer.required()).handler(ctx -> webhooks.repo().list(Viewer.requireId(ctx))
-        .onSuccess(l -> Json.ok(ctx, Map.of("webhooks", l.stream().map(JsonObject::getMap).toList())))
-        .onFailure(ctx::fail));
-    router.delete("/api/webhooks/:id").handler(Viewer.required()).handler(ctx -> {
-      long id = io.hotpath.http.PathIds.of(ctx, "id");
-      webhooks.repo().delete(id, Viewer.requireId(ctx)).onSuccess(ok -> {
-        if (ok) {
-          ctx.response().setStatusCode(204).end();
-        } else {
-          ctx.fail(new ApiException.NotFound("webhook", id));
-        }
-      }).onFailure(ctx::fail);
-    });
+    router
+        .post("/api/webhooks")
+        .handler(Viewer.required())
+        .handler(
+            ctx -> {
+              var in = Input.body(ctx, "webhook");
+              String url = in.required("url", 2000);
+              List<String> events = in.stringList("events", 3, 20).orElse(List.copyOf(EVENTS));
+              if (events.isEmpty() || !EVENTS.containsAll(events)) {
+                throw new ApiException.Invalid("events", "must be some of " + EVENTS);
+              }
+              byte[] secret = new byte[24];
+              random.nextBytes(secret);
+              webhooks
+                  .checkTarget(url)
+                  .recover(
+                      t ->
+                          io.vertx.core.Future.failedFuture(
+                              new ApiException.Invalid("url", t.getMessage())))
+                  .compose(
+                      v ->
+                          webhooks
+                              .repo()
+                              .create(
+                                  Viewer.requireId(ctx),
+                                  url,
+                                  events,
+                                  HexFormat.of().formatHex(secret)))
+                  .onSuccess(w -> Json.send(ctx, 201, Map.of("webhook", w.getMap())))
+                  .onFailure(ctx::fail);
+            });
+    router
+        .get("/api/webhooks")
+        .handler(Viewer.required())
+        .handler(
+            ctx ->
+                webhooks
+                    .repo()
+                    .list(Viewer.requireId(ctx))
+                    .onSuccess(
+                        l ->
+                            Json.ok(
+                                ctx,
+                                Map.of("webhooks", l.stream().map(JsonObject::getMap).toList())))
+                    .onFailure(ctx::fail));
+    router
+        .delete("/api/webhooks/:id")
+        .handler(Viewer.required())
+        .handler(
+            ctx -> {
+              long id = io.hotpath.http.PathIds.of(ctx, "id");
+              webhooks
+                  .repo()
+                  .delete(id, Viewer.requireId(ctx))
+                  .onSuccess(
+                      ok -> {
+                        if (ok) {
+                          ctx.response().setStatusCode(204).end();
+                        } else {
+                          ctx.fail(new ApiException.NotFound("webhook", id));
+                        }
+                      })
+                  .onFailure(ctx::fail);
+            });
   }
 }

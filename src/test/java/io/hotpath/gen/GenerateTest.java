@@ -16,9 +16,14 @@ class GenerateTest {
 
   @BeforeAll
   static void generateSmallDataSet() throws Exception {
-    pg = EmbeddedPostgresServer.start(Files.createTempDirectory("hotpath-gen").resolve("pg"), false);
+    pg =
+        EmbeddedPostgresServer.start(Files.createTempDirectory("hotpath-gen").resolve("pg"), false);
     jdbc = "jdbc:postgresql://localhost:" + pg.port() + "/postgres";
-    Generate.generate(jdbc, "postgres", null, Generate.parse(new String[] {"--articles", "5000", "--users", "300"}));
+    Generate.generate(
+        jdbc,
+        "postgres",
+        null,
+        Generate.parse(new String[] {"--articles", "5000", "--users", "300"}));
   }
 
   @AfterAll
@@ -27,7 +32,8 @@ class GenerateTest {
   }
 
   private static long scalar(String sql) throws Exception {
-    try (var c = DriverManager.getConnection(jdbc, "postgres", null); var rs = c.createStatement().executeQuery(sql)) {
+    try (var c = DriverManager.getConnection(jdbc, "postgres", null);
+        var rs = c.createStatement().executeQuery(sql)) {
       rs.next();
       return rs.getLong(1);
     }
@@ -44,34 +50,52 @@ class GenerateTest {
   @Test
   void denormalised_counters_match_the_rows() throws Exception {
     assertThat(scalar("SELECT sum(n) FROM article_counts")).isEqualTo(5000);
-    assertThat(scalar("""
+    assertThat(
+            scalar(
+                """
         SELECT count(*) FROM users u
-        WHERE u.articles_count <> (SELECT count(*) FROM articles a WHERE a.author_id = u.id)""")).isZero();
-    assertThat(scalar("""
+        WHERE u.articles_count <> (SELECT count(*) FROM articles a WHERE a.author_id = u.id)"""))
+        .isZero();
+    assertThat(
+            scalar(
+                """
         SELECT count(*) FROM articles a
-        WHERE a.favorites_count <> (SELECT count(*) FROM favorites f WHERE f.article_id = a.id)""")).isZero();
-    assertThat(scalar("""
+        WHERE a.favorites_count <> (SELECT count(*) FROM favorites f WHERE f.article_id = a.id)"""))
+        .isZero();
+    assertThat(
+            scalar(
+                """
         SELECT count(*) FROM tags t
-        WHERE t.article_count <> (SELECT count(*) FROM article_tags x WHERE x.tag_id = t.id)""")).isZero();
-    assertThat(scalar("""
-        SELECT count(*) FROM article_tags x JOIN articles a ON a.id = x.article_id WHERE x.created_at <> a.created_at""")).isZero();
+        WHERE t.article_count <> (SELECT count(*) FROM article_tags x WHERE x.tag_id = t.id)"""))
+        .isZero();
+    assertThat(
+            scalar(
+                """
+        SELECT count(*) FROM article_tags x JOIN articles a ON a.id = x.article_id WHERE x.created_at <> a.created_at"""))
+        .isZero();
   }
 
   @Test
   void popularity_is_skewed_and_ids_follow_time() throws Exception {
     long top = scalar("SELECT max(articles_count) FROM users");
-    long median = scalar("SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY articles_count) FROM users");
+    long median =
+        scalar("SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY articles_count) FROM users");
     assertThat(top).isGreaterThan(10 * Math.max(1, median));
-    assertThat(scalar("""
-        SELECT count(*) FROM (SELECT created_at < lag(created_at) OVER (ORDER BY id) AS back FROM articles) s WHERE back""")).isZero();
+    assertThat(
+            scalar(
+                """
+        SELECT count(*) FROM (SELECT created_at < lag(created_at) OVER (ORDER BY id) AS back FROM articles) s WHERE back"""))
+        .isZero();
   }
 
   @Test
   void after_generation_the_triggers_are_back_on() throws Exception {
     // inside a transaction that is rolled back, so the other tests see the generated data only
-    try (var c = DriverManager.getConnection(jdbc, "postgres", null); var st = c.createStatement()) {
+    try (var c = DriverManager.getConnection(jdbc, "postgres", null);
+        var st = c.createStatement()) {
       c.setAutoCommit(false);
-      st.execute("INSERT INTO articles (slug, title, description, body, author_id) VALUES ('trigger-check', 't', 'd', 'b', 1)");
+      st.execute(
+          "INSERT INTO articles (slug, title, description, body, author_id) VALUES ('trigger-check', 't', 'd', 'b', 1)");
       var rs = st.executeQuery("SELECT sum(n) FROM article_counts");
       rs.next();
       assertThat(rs.getLong(1)).isEqualTo(5001);
