@@ -19,6 +19,20 @@ import java.util.function.Consumer;
 public final class HttpApi {
   private HttpApi() {}
 
+  /**
+   * NUL can be stored in no PostgreSQL text column: a %00 in path or query is a 422, not a driver
+   * error.
+   */
+  private static void rejectNul(RoutingContext ctx) {
+    String uri = ctx.request().uri();
+    if (uri.contains("%00")) {
+      ctx.fail(
+          new io.hotpath.error.ApiException.Invalid("path", "must not contain NUL characters"));
+    } else {
+      ctx.next();
+    }
+  }
+
   /** A router with the common handlers and the given feature routes mounted under /api. */
   public static Router router(
       Vertx vertx,
@@ -31,6 +45,7 @@ public final class HttpApi {
     Router router = Router.router(vertx);
     var failures = new Failures(bodyLimit);
     router.route().handler(new RequestId());
+    router.route().handler(HttpApi::rejectNul);
     router.route().handler(telemetry);
     router
         .route()

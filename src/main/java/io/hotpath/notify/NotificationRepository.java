@@ -90,9 +90,13 @@ final class NotificationRepository {
   }
 
   Future<Void> markRead(long user, List<Long> ids) {
+    if (ids != null && ids.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    // the array is cast to Object so Tuple.of does not spread it into separate parameters
     return (ids == null
             ? sql.query(READ_ALL, Tuple.of(user))
-            : sql.query(READ_SOME, Tuple.of(user, ids.toArray(Long[]::new))))
+            : sql.query(READ_SOME, Tuple.of(user, (Object) ids.toArray(Long[]::new))))
         .mapEmpty();
   }
 }
