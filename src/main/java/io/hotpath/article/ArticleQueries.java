@@ -150,26 +150,32 @@ final class ArticleQueries {
   /** The ids of one page of the filtered list, newest first (views come from the cache). */
   static Statement pageIds(ArticleFilter f, int limit, int offset) {
     var args = Tuple.tuple();
+    return new Statement(idQuery(f, args, limit, offset), args);
+  }
+
+  /**
+   * The page's id query: appends the filter's values, then limit and offset, to {@code args} (which
+   * may already hold earlier parameters) and returns the SQL numbered to match.
+   */
+  private static String idQuery(ArticleFilter f, Tuple args, int limit, int offset) {
     var where = conditions(f, args);
     String idColumn = f.tag() != null ? "x.article_id" : "a.id";
     String order =
         f.tag() != null ? "x.created_at DESC, x.article_id DESC" : "a.created_at DESC, a.id DESC";
     int n = args.size();
     args.addInteger(limit).addInteger(offset);
-    return new Statement(
-        "SELECT "
-            + idColumn
-            + " AS id FROM "
-            + from(f)
-            + where
-            + " ORDER BY "
-            + order
-            + " LIMIT $"
-            + (n + 1)
-            + "::int OFFSET $"
-            + (n + 2)
-            + "::int",
-        args);
+    return "SELECT "
+        + idColumn
+        + " AS id FROM "
+        + from(f)
+        + where
+        + " ORDER BY "
+        + order
+        + " LIMIT $"
+        + (n + 1)
+        + "::int OFFSET $"
+        + (n + 2)
+        + "::int";
   }
 
   /** A statement and its arguments. */
@@ -178,25 +184,7 @@ final class ArticleQueries {
   /** One page of the filtered list, newest first. */
   static Statement page(ArticleFilter f, Long viewer, int limit, int offset) {
     var args = Tuple.tuple().addLong(viewer);
-    var where = conditions(f, args);
-    String idColumn = f.tag() != null ? "x.article_id" : "a.id";
-    String order =
-        f.tag() != null ? "x.created_at DESC, x.article_id DESC" : "a.created_at DESC, a.id DESC";
-    int n = args.size();
-    args.addInteger(limit).addInteger(offset);
-    String inner =
-        "SELECT "
-            + idColumn
-            + " AS id FROM "
-            + from(f)
-            + where
-            + " ORDER BY "
-            + order
-            + " LIMIT $"
-            + (n + 1)
-            + "::int OFFSET $"
-            + (n + 2)
-            + "::int";
+    String inner = idQuery(f, args, limit, offset);
     String sql =
         "SELECT "
             + LIST_COLUMNS
