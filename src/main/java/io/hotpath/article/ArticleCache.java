@@ -117,7 +117,9 @@ final class ArticleCache {
     Future<Set<Long>> favs =
         viewer == null
             ? Future.succeededFuture(Set.of())
-            : favorites.get(Long.toString(viewer)).map(o -> toSet(o.orElse(new long[0])));
+            : favorites
+                .get(Long.toString(viewer))
+                .map(o -> io.hotpath.kernel.Ids.toSet(o.orElse(new long[0])));
     Future<Set<Long>> follows =
         viewer == null ? Future.succeededFuture(Set.of()) : profiles.following(viewer);
     Future<Map<Long, ProfileCore>> authors =
@@ -190,13 +192,5 @@ final class ArticleCache {
 
   private static Long[] boxed(Set<String> ids) {
     return ids.stream().map(Long::valueOf).toArray(Long[]::new);
-  }
-
-  private static Set<Long> toSet(long[] ids) {
-    var s = new HashSet<Long>(ids.length * 2);
-    for (long id : ids) {
-      s.add(id);
-    }
-    return s;
   }
 }

@@ -8,7 +8,6 @@ import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -65,7 +64,9 @@ public final class Profiles {
 
   /** Ids of the users {@code userId} follows. */
   public Future<Set<Long>> following(long userId) {
-    return following.get(Long.toString(userId)).map(o -> toSet(o.orElse(new long[0])));
+    return following
+        .get(Long.toString(userId))
+        .map(o -> io.hotpath.kernel.Ids.toSet(o.orElse(new long[0])));
   }
 
   /** After a profile change (including a rename: pass the old and new usernames). */
@@ -84,14 +85,6 @@ public final class Profiles {
   /** After {@code userId} followed or unfollowed someone. */
   public Future<Void> invalidateFollowing(long userId) {
     return following.invalidate(List.of(Long.toString(userId)));
-  }
-
-  static Set<Long> toSet(long[] ids) {
-    var s = new HashSet<Long>(ids.length * 2);
-    for (long id : ids) {
-      s.add(id);
-    }
-    return s;
   }
 
   static long[] longs(Set<String> ids) {
