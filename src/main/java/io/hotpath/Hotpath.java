@@ -74,6 +74,7 @@ public final class Hotpath implements AutoCloseable {
   private final int port;
   private final JobWorker worker;
   private final JobQueue jobs;
+  private final io.hotpath.http.Admission admission;
 
   private Hotpath(
       Vertx vertx,
@@ -85,7 +86,9 @@ public final class Hotpath implements AutoCloseable {
       java.time.Duration drain,
       int port,
       JobWorker worker,
-      JobQueue jobs) {
+      JobQueue jobs,
+      io.hotpath.http.Admission admission) {
+    this.admission = admission;
     this.worker = worker;
     this.jobs = jobs;
     this.vertx = vertx;
@@ -121,6 +124,8 @@ public final class Hotpath implements AutoCloseable {
     var tracing = Tracing.create(config.otlpEndpoint().orElse(null));
     var telemetry = new Telemetry(registry, config.slowQuery(), tracing.openTelemetry());
     io.hotpath.http.RequestId.registerContextLocal(); // context locals first, then Vertx
+    io.hotpath.db.ReadFence.registerContextLocal();
+    io.hotpath.naive.PerRequestConnections.registerContextLocal();
     Vertx vertx =
         Vertx.builder()
             .with(
@@ -134,8 +139,16 @@ public final class Hotpath implements AutoCloseable {
     Database database = null;
     Caches caches = null;
     try {
-      database = Database.open(config, vertx, telemetry);
-      Db db = database.db();
+      database = Database.open(config, vertx, telemetry, registry);
+      // DB_POOL=off (benchmark only): single statements on a connection opened per request
+      var perRequest =
+          config.dbPool()
+              ? null
+              : new io.hotpath.naive.PerRequestConnections(vertx, database.connectOptions());
+      Db db =
+          perRequest == null
+              ? database.db()
+              : new Db(database.db().pool(), telemetry, database.replica(), perRequest);
       String secret =
           config
               .jwtSecret()
@@ -182,7 +195,7 @@ public final class Hotpath implements AutoCloseable {
           new Exports(
               vertx, background, database.connectOptions(), config.dataDir().resolve("exports"));
       var tokens = new Tokens(vertx, secret, config.jwtTtl());
-      var hasher = new PasswordHasher(cpu, config.bcryptCost());
+      var hasher = new PasswordHasher(cpu, config.bcryptCost(), config.hashQueue());
       var cacheSettings =
           new CacheSettings(
               config.cacheL1MaxEntries(),
@@ -203,7 +216,15 @@ public final class Hotpath implements AutoCloseable {
       var profiles = caches == null ? null : new Profiles(caches, db, cacheSettings);
       var tags = new TagRoutes(db, caches, cacheSettings);
       var health = new Health(vertx, background, caches == null ? null : caches.redis());
-      List<Consumer<Router>> features =
+      var features = new java.util.ArrayList<Consumer<Router>>();
+      if (perRequest != null) {
+        features.add(router -> router.route("/api/*").handler(perRequest.perRequest()));
+      }
+      if (config.naive()) { // benchmark only: naive reads in front of the real routes
+        features.add(
+            new io.hotpath.naive.NaiveReads(db, config.naiveBatch(), config.naiveParallel()));
+      }
+      features.addAll(
           List.of(
               new UserRoutes(db, hasher, tokens, profiles, jobs),
               new ProfileRoutes(db, profiles, notifications),
@@ -221,12 +242,12 @@ public final class Hotpath implements AutoCloseable {
               new CommentRoutes(db, notifications, config.maxPageSize(), config.maxOffset()),
               new NotificationRoutes(db),
               new WebhookRoutes(webhooks),
-              new DashboardRoutes(vertx, db, config.dashboardPartTimeout()),
+              new DashboardRoutes(vertx, db.reads(), config.dashboardPartTimeout()),
               new JobRoutes(jobs, config.adminToken().orElse(null)),
               tags,
               health,
               new MetricsRoutes(registry),
-              new StatusRoutes());
+              new StatusRoutes()));
       var limits =
           config.rateLimit()
               ? new RateLimits(
@@ -234,9 +255,22 @@ public final class Hotpath implements AutoCloseable {
                   caches == null ? null : caches.redis(),
                   config.rateLimitPerSecond(),
                   config.rateLimitAuthPerMinute(),
-                  config.rateLimitLoginPerAccountPerMinute())
+                  config.rateLimitLoginPerAccountPerMinute(),
+                  config.trustProxy())
               : null;
       var requests = new RequestTelemetry(config.slowRequest(), telemetry);
+      var admission =
+          new io.hotpath.http.Admission(
+              config.maxInflight(), config.requestTimeout().toMillis(), registry);
+      var readYourWrites =
+          database.replica() == null
+              ? null
+              : new io.hotpath.http.ReadYourWrites(
+                  new io.hotpath.cache.WriteMarks(
+                      caches == null ? null : caches.redis(),
+                      config.replicaMaxLag(),
+                      config.requestTimeout()),
+                  clock);
       var actualPort = new AtomicInteger();
       vertx
           .deployVerticle(
@@ -250,6 +284,8 @@ public final class Hotpath implements AutoCloseable {
                               config.publicMaxAgeSeconds(),
                               limits,
                               requests,
+                              admission,
+                              readYourWrites,
                               features),
                       config.host(),
                       config.port(),
@@ -290,7 +326,8 @@ public final class Hotpath implements AutoCloseable {
           config.shutdownDrain(),
           actualPort.get(),
           worker,
-          jobs);
+          jobs,
+          admission);
     } catch (RuntimeException e) {
       if (caches != null) {
         caches.close();
@@ -332,6 +369,7 @@ public final class Hotpath implements AutoCloseable {
   @Override
   public void close() {
     health.beginShutdown();
+    admission.drain();
     if (!drain.isZero()) {
       try {
         Thread.sleep(drain.toMillis());

@@ -60,6 +60,19 @@ class ArchitectureTest {
         .check(CLASSES);
   }
 
+  @Test
+  void only_the_composition_root_knows_the_benchmarks_naive_profile() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackages("io.hotpath.naive..")
+        .and()
+        .doNotHaveFullyQualifiedName("io.hotpath.Hotpath")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.hotpath.naive..")
+        .check(CLASSES);
+  }
+
   private static String[] otherFeatures(String feature) {
     return java.util.Arrays.stream(new String[] {"user", "article", "comment", "tag"})
         .filter(f -> !f.equals(feature))

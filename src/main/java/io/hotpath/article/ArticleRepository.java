@@ -12,31 +12,38 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** Runs {@link ArticleQueries} and maps rows to views. */
+/**
+ * Runs {@link ArticleQueries} and maps rows to views. List pages, counts and feeds run on {@code
+ * reads} (a replica when fresh enough); single-article loads, which fill the caches, and writes run
+ * on {@code sql} (the primary).
+ */
 final class ArticleRepository {
   private final Sql sql;
+  private final Sql reads;
 
-  ArticleRepository(Sql sql) {
+  ArticleRepository(Sql sql, Sql reads) {
     this.sql = sql;
+    this.reads = reads;
   }
 
   Future<List<ArticleView>> page(ArticleFilter f, Long viewer, int limit, int offset) {
     var st = ArticleQueries.page(f, viewer, limit, offset);
-    return sql.query(st.sql(), st.args()).map(ArticleRepository::views);
+    return reads.query(st.sql(), st.args()).map(ArticleRepository::views);
   }
 
   Future<Long> count(ArticleFilter f) {
     var st = ArticleQueries.count(f);
-    return sql.query(st.sql(), st.args()).map(rs -> rs.iterator().next().getLong("n"));
+    return reads.query(st.sql(), st.args()).map(rs -> rs.iterator().next().getLong("n"));
   }
 
   Future<List<Long>> pageIds(ArticleFilter f, int limit, int offset) {
     var st = ArticleQueries.pageIds(f, limit, offset);
-    return sql.query(st.sql(), st.args()).map(ArticleRepository::ids);
+    return reads.query(st.sql(), st.args()).map(ArticleRepository::ids);
   }
 
   Future<List<Long>> feedIds(long viewer, int limit, int offset) {
-    return sql.query(ArticleQueries.FEED_IDS, Tuple.of(viewer, limit, offset))
+    return reads
+        .query(ArticleQueries.FEED_IDS, Tuple.of(viewer, limit, offset))
         .map(ArticleRepository::ids);
   }
 
@@ -49,12 +56,14 @@ final class ArticleRepository {
   }
 
   Future<List<ArticleView>> feed(long viewer, int limit, int offset) {
-    return sql.query(ArticleQueries.FEED, Tuple.of(viewer, limit, offset))
+    return reads
+        .query(ArticleQueries.FEED, Tuple.of(viewer, limit, offset))
         .map(ArticleRepository::views);
   }
 
   Future<Long> feedCount(long viewer) {
-    return sql.query(ArticleQueries.FEED_COUNT, Tuple.of(viewer))
+    return reads
+        .query(ArticleQueries.FEED_COUNT, Tuple.of(viewer))
         .map(rs -> rs.iterator().next().getLong("n"));
   }
 

@@ -28,7 +28,7 @@ final class ArticleService {
    */
   ArticleService(Db db, ArticleCache cache, io.hotpath.notify.Notifications notifications) {
     this.db = db;
-    this.repo = new ArticleRepository(db);
+    this.repo = new ArticleRepository(db, db.reads());
     this.cache = cache;
     this.notifications = notifications;
   }

@@ -54,9 +54,12 @@ final class CommentRepository {
       WHERE a.slug = $1""";
 
   private final Sql sql;
+  private final Sql reads;
 
-  CommentRepository(Sql sql) {
+  /** Writes on {@code sql} (the primary); comment lists on {@code reads} (a replica if fresh). */
+  CommentRepository(Sql sql, Sql reads) {
     this.sql = sql;
+    this.reads = reads;
   }
 
   /** Adds the comment in {@code tx}; null when the article does not exist. */
@@ -76,7 +79,8 @@ final class CommentRepository {
 
   /** The article's comments, or null when the article does not exist. */
   Future<List<CommentView>> list(Long viewer, String slug, int limit, int offset) {
-    return sql.query(LIST, Tuple.of(viewer, slug, limit, offset))
+    return reads
+        .query(LIST, Tuple.of(viewer, slug, limit, offset))
         .map(
             rs -> {
               if (rs.size() == 0) {

@@ -28,7 +28,7 @@ public final class CommentRoutes implements Consumer<Router> {
       int maxOffset) {
     this.db = db;
     this.notifications = notifications;
-    this.repo = new CommentRepository(db);
+    this.repo = new CommentRepository(db, db.reads());
     this.maxLimit = Math.max(maxLimit, DEFAULT_LIMIT);
     this.maxOffset = maxOffset;
   }

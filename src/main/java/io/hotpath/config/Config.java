@@ -64,7 +64,18 @@ public record Config(
     boolean webhooksAllowPrivate,
     Duration webhookTimeout,
     int ioWorkers,
-    Duration dashboardPartTimeout) {
+    Duration dashboardPartTimeout,
+    Optional<String> databaseReplicaUrl,
+    Duration replicaMaxLag,
+    Duration replicaPoll,
+    int maxInflight,
+    Duration requestTimeout,
+    int hashQueue,
+    boolean trustProxy,
+    boolean dbPool,
+    boolean naive,
+    boolean naiveBatch,
+    boolean naiveParallel) {
 
   /** Reads and validates the configuration from the given environment. */
   public static Config fromEnv(Map<String, String> env) {
@@ -73,7 +84,7 @@ public record Config(
     return new Config(
         e.string("HOST", "0.0.0.0"),
         e.integer("PORT", 8080, 0, 65535),
-        e.optional("DATABASE_URL").map(Config::validDatabaseUrl),
+        e.optional("DATABASE_URL").map(u -> validDatabaseUrl("DATABASE_URL", u)),
         Path.of(e.string("DATA_DIR", "data")).toAbsolutePath(),
         e.integer("DB_POOL_SIZE", 8, 1, 1000),
         e.integer("DB_PIPELINING_LIMIT", 256, 1, 10_000),
@@ -121,7 +132,18 @@ public record Config(
         e.bool("WEBHOOKS_ALLOW_PRIVATE", false),
         Duration.ofMillis(e.integer("WEBHOOK_TIMEOUT_MS", 5000, 1, 600_000)),
         e.integer("IO_WORKERS", 8, 1, 1000),
-        Duration.ofMillis(e.integer("DASHBOARD_PART_TIMEOUT_MS", 500, 1, 600_000)));
+        Duration.ofMillis(e.integer("DASHBOARD_PART_TIMEOUT_MS", 500, 1, 600_000)),
+        e.optional("DATABASE_REPLICA_URL").map(u -> validDatabaseUrl("DATABASE_REPLICA_URL", u)),
+        Duration.ofMillis(e.integer("REPLICA_MAX_LAG_MS", 1000, 1, 3_600_000)),
+        Duration.ofMillis(e.integer("REPLICA_POLL_MS", 100, 10, 60_000)),
+        e.integer("MAX_INFLIGHT", 1024, 1, 1_000_000),
+        Duration.ofMillis(e.integer("REQUEST_TIMEOUT_MS", 10_000, 1, 3_600_000)),
+        e.integer("HASH_QUEUE", 8 * cores, 1, 1_000_000),
+        e.bool("TRUST_PROXY", false),
+        e.bool("DB_POOL", true),
+        e.bool("NAIVE", false),
+        e.bool("NAIVE_BATCH", false),
+        e.bool("NAIVE_PARALLEL", false));
   }
 
   /** The effective settings as key/value pairs, secrets masked, in a stable order. */
@@ -130,6 +152,11 @@ public record Config(
     m.put("HOST", host);
     m.put("PORT", Integer.toString(port));
     m.put("DATABASE_URL", databaseUrl.map(Config::maskUrl).orElse("<embedded at " + dataDir + ">"));
+    m.put(
+        "DATABASE_REPLICA_URL",
+        databaseReplicaUrl
+            .map(u -> maskUrl(u) + ", max lag " + replicaMaxLag.toMillis() + " ms")
+            .orElse("<none: all reads on the primary>"));
     m.put("DB_POOL_SIZE", Integer.toString(dbPoolSize));
     m.put("DB_PIPELINING_LIMIT", Integer.toString(dbPipeliningLimit));
     m.put("DB_MAX_WAIT_QUEUE", Integer.toString(dbMaxWaitQueue));
@@ -179,6 +206,18 @@ public record Config(
             .orElse("<none: mail goes to " + dataDir.resolve("outbox") + ">"));
     m.put("WEBHOOKS_ALLOW_PRIVATE", Boolean.toString(webhooksAllowPrivate));
     m.put("IO_WORKERS", Integer.toString(ioWorkers));
+    m.put("MAX_INFLIGHT", Integer.toString(maxInflight));
+    m.put("REQUEST_TIMEOUT_MS", Long.toString(requestTimeout.toMillis()));
+    m.put("HASH_QUEUE", Integer.toString(hashQueue));
+    if (!dbPool || naive) {
+      m.put(
+          "BENCHMARK PROFILE",
+          (dbPool ? "pool" : "connection per request")
+              + (naive
+                  ? ", naive reads (batch " + naiveBatch + ", parallel " + naiveParallel + ")"
+                  : ""));
+    }
+    m.put("TRUST_PROXY", trustProxy ? "on (rate limits use X-Forwarded-For)" : "off");
     m.put(
         "RATE_LIMIT",
         rateLimit
@@ -196,10 +235,10 @@ public record Config(
     return url.replaceAll("://([^:/@]+):[^@]*@", "://$1:<masked>@");
   }
 
-  private static String validDatabaseUrl(String url) {
+  private static String validDatabaseUrl(String key, String url) {
     if (!url.matches("^postgres(ql)?://.+")) {
       throw new ConfigException(
-          "DATABASE_URL", maskUrl(url), "expected postgresql://user:password@host:port/database");
+          key, maskUrl(url), "expected postgresql://user:password@host:port/database");
     }
     return url;
   }

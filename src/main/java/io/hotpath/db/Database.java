@@ -21,15 +21,27 @@ public final class Database implements AutoCloseable {
   private final EmbeddedPostgresServer embedded;
   private final PgConnectOptions connectOptions;
   private final Db db;
+  private final Replica replica;
 
-  private Database(EmbeddedPostgresServer embedded, PgConnectOptions connectOptions, Db db) {
+  private Database(
+      EmbeddedPostgresServer embedded, PgConnectOptions connectOptions, Db db, Replica replica) {
     this.embedded = embedded;
     this.connectOptions = connectOptions;
     this.db = db;
+    this.replica = replica;
+  }
+
+  /** The replica, or null when DATABASE_REPLICA_URL is not set. */
+  public Replica replica() {
+    return replica;
   }
 
   /** Connects (starting the embedded server if no DATABASE_URL), migrates and opens the pool. */
-  public static Database open(Config config, Vertx vertx, io.hotpath.kernel.Observer observer) {
+  public static Database open(
+      Config config,
+      Vertx vertx,
+      io.hotpath.kernel.Observer observer,
+      io.micrometer.core.instrument.MeterRegistry registry) {
     EmbeddedPostgresServer embedded = null;
     String url;
     if (config.databaseUrl().isPresent()) {
@@ -66,7 +78,35 @@ public final class Database implements AutoCloseable {
           "database pool: {} connections, pipelining limit {}",
           config.dbPoolSize(),
           config.dbPipeliningLimit());
-      return new Database(embedded, options, new Db(pool, observer));
+      Replica replica = null;
+      if (config.databaseReplicaUrl().isPresent()) {
+        var replicaOptions =
+            PgConnectOptions.fromUri(config.databaseReplicaUrl().get())
+                .setPipeliningLimit(config.dbPipeliningLimit())
+                .setCachePreparedStatements(true)
+                .setPreparedStatementCacheMaxSize(512);
+        var replicaPool =
+            PgBuilder.pool()
+                .with(new PoolOptions(poolOptions).setName("hotpath-db-replica"))
+                .with(net)
+                .connectingTo(replicaOptions)
+                .using(vertx)
+                .build();
+        replica =
+            new Replica(
+                vertx,
+                pool,
+                replicaPool,
+                java.time.Clock.systemUTC(),
+                config.replicaMaxLag(),
+                config.replicaPoll(),
+                registry);
+        LOG.info(
+            "replica pool: {} connections; reads tolerate {} ms of lag",
+            config.dbPoolSize(),
+            config.replicaMaxLag().toMillis());
+      }
+      return new Database(embedded, options, new Db(pool, observer, replica), replica);
     } catch (RuntimeException e) {
       if (embedded != null) {
         embedded.close();
@@ -90,6 +130,9 @@ public final class Database implements AutoCloseable {
 
   @Override
   public void close() {
+    if (replica != null) {
+      replica.close();
+    }
     db.pool().close().await();
     if (embedded != null) {
       embedded.close();

@@ -25,22 +25,62 @@ public final class Db implements Sql {
   private final Pool pool;
   private final Observer observer;
   private final LongAdder statements = new LongAdder();
+  private final Replica replica;
+  private final Sql reads;
+  private final ConnectionPerRequest perRequest;
 
   /**
    * Statements go to {@code pool}; {@code observer} times them (slow-query log, metrics, spans).
    */
   public Db(Pool pool, Observer observer) {
+    this(pool, observer, null);
+  }
+
+  /** As above, with a replica (nullable) for the reads that ask for {@link #reads()}. */
+  public Db(Pool pool, Observer observer, Replica replica) {
+    this(pool, observer, replica, null);
+  }
+
+  /**
+   * As above; with {@code perRequest} (the benchmark's DB_POOL=off), single statements run on a
+   * connection opened for the request instead of the pool (transactions still use the pool).
+   */
+  public Db(Pool pool, Observer observer, Replica replica, ConnectionPerRequest perRequest) {
+    this.perRequest = perRequest;
     this.pool = pool;
     this.observer = observer;
+    this.replica = replica;
+    this.reads = replica == null ? this : new Reads();
+  }
+
+  /**
+   * Where reads that tolerate lag (list pages, counts, comment lists) run: the replica when it is
+   * fresh enough for this request's {@link ReadFence}, else the primary. A replica read that fails
+   * because the replica is unreachable is retried once on the primary, so a stopped replica costs
+   * latency, never an error. Cache loaders must NOT use this: a stale row loaded right after an
+   * invalidation would be cached for a whole TTL.
+   */
+  public Sql reads() {
+    return reads;
   }
 
   @Override
   public Future<RowSet<Row>> query(String sql, Tuple args) {
+    if (perRequest != null) {
+      return perRequest
+          .withConnection(c -> observed(sql, c.preparedQuery(sql).execute(args)))
+          .recover(Db::translate);
+    }
     return observed(sql, pool.preparedQuery(sql).execute(args)).recover(Db::translate);
   }
 
   @Override
   public Future<RowSet<Row>> batch(String sql, List<Tuple> args) {
+    if (perRequest != null) {
+      return perRequest
+          .withConnection(c -> observed(sql, c.preparedQuery(sql).executeBatch(args)))
+          .recover(Db::translate);
+    }
     return observed(sql, pool.preparedQuery(sql).executeBatch(args)).recover(Db::translate);
   }
 
@@ -83,6 +123,43 @@ public final class Db implements Sql {
       return Future.failedFuture(new ApiException.Unavailable("database", t));
     }
     return Future.failedFuture(t);
+  }
+
+  private final class Reads implements Sql {
+    @Override
+    public Future<RowSet<Row>> query(String sql, Tuple args) {
+      if (!replica.serves(ReadFence.current())) {
+        return Db.this.query(sql, args);
+      }
+      return observed(sql, replica.pool().preparedQuery(sql).execute(args))
+          .recover(t -> onReplicaFailure(t, () -> Db.this.query(sql, args)));
+    }
+
+    @Override
+    public Future<RowSet<Row>> batch(String sql, List<Tuple> args) {
+      if (!replica.serves(ReadFence.current())) {
+        return Db.this.batch(sql, args);
+      }
+      return observed(sql, replica.pool().preparedQuery(sql).executeBatch(args))
+          .recover(t -> onReplicaFailure(t, () -> Db.this.batch(sql, args)));
+    }
+
+    private Future<RowSet<Row>> onReplicaFailure(
+        Throwable t, java.util.function.Supplier<Future<RowSet<Row>>> onPrimary) {
+      boolean unreachable =
+          translate(t).cause() instanceof ApiException.Unavailable
+              || (t instanceof PgException pg && isRecoveryConflict(pg.getSqlState()));
+      if (!unreachable) {
+        return Future.failedFuture(t);
+      }
+      replica.markDown(t);
+      return onPrimary.get();
+    }
+  }
+
+  /** Replica-only failures: a query cancelled because it conflicted with WAL replay, shutdown. */
+  private static boolean isRecoveryConflict(String state) {
+    return "40001".equals(state) || "57P01".equals(state) || "57P03".equals(state);
   }
 
   private final class Tx implements Sql {

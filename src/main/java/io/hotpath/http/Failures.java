@@ -35,7 +35,9 @@ public final class Failures implements Handler<RoutingContext> {
       if (api instanceof ApiException.TooManyRequests tm) {
         ctx.response().putHeader("Retry-After", Long.toString(tm.retryAfterSeconds()));
       }
-      if (api.status() >= 500) {
+      if (api.status() >= 500 && api.getCause() == null) {
+        ctx.response().putHeader("Retry-After", "1"); // shed or timed out: expected under load
+      } else if (api.status() >= 500) {
         LOG.warn(
             "request {} {} {} failed: {} ({})",
             RequestId.of(ctx),
@@ -52,6 +54,12 @@ public final class Failures implements Handler<RoutingContext> {
     if (t == null && status == 413) {
       var e = new ApiException.TooLarge(bodyLimit);
       Json.send(ctx, 413, Map.of("errors", e.errors()));
+      return;
+    }
+    if (t == null && status == 503) {
+      ctx.response().putHeader("Retry-After", "1");
+      Json.send(
+          ctx, 503, Map.of("errors", Map.of("server", List.of("is unavailable, retry later"))));
       return;
     }
     if (t == null && status >= 400 && status < 500) {

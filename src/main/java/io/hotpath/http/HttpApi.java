@@ -13,8 +13,9 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Builds the router: request id, CORS, body limit, authentication, then each feature's routes
- * (handed in by the composition root), and one failure handler for everything.
+ * Builds the router: request id, telemetry, admission (load shedding, timeouts), CORS, body limit,
+ * authentication, then each feature's routes (handed in by the composition root), and one failure
+ * handler for everything.
  */
 public final class HttpApi {
   private HttpApi() {}
@@ -41,12 +42,15 @@ public final class HttpApi {
       int publicMaxAge,
       RateLimits limits,
       Handler<RoutingContext> telemetry,
+      Admission admission,
+      ReadYourWrites readYourWrites,
       List<Consumer<Router>> features) {
     Router router = Router.router(vertx);
     var failures = new Failures(bodyLimit);
     router.route().handler(new RequestId());
-    router.route().handler(HttpApi::rejectNul);
     router.route().handler(telemetry);
+    router.route().handler(admission);
+    router.route().handler(HttpApi::rejectNul);
     router
         .route()
         .handler(
@@ -90,6 +94,9 @@ public final class HttpApi {
     }
     router.route("/api/*").handler(HttpCaching.publicMaxAge(publicMaxAge));
     router.route("/api/*").handler(Viewer.authenticate(tokens));
+    if (readYourWrites != null) {
+      router.route("/api/*").handler(readYourWrites);
+    }
     for (var feature : features) {
       feature.accept(router);
     }

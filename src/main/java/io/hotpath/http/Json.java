@@ -51,6 +51,9 @@ public final class Json {
 
   /** Serialises {@code body} and ends the response with {@code status}. */
   public static void send(RoutingContext ctx, int status, Object body) {
+    if (ctx.response().ended() || ctx.response().headWritten()) {
+      return; // answered already (timed out with a 503 while this work went on)
+    }
     byte[] bytes;
     try {
       bytes = MAPPER.writeValueAsBytes(body);

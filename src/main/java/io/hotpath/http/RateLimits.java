@@ -40,6 +40,7 @@ public final class RateLimits {
           .build();
   private final RedisLink redis;
   private final AsyncProxyManager<String> shared;
+  private final boolean trustProxy;
 
   record Limit(String name, long capacity, Duration period, BucketConfiguration config) {
     static Limit of(String name, long capacity, Duration period) {
@@ -54,8 +55,10 @@ public final class RateLimits {
       RedisLink redis,
       int perSecond,
       int authPerMinute,
-      int loginPerAccountPerMinute) {
+      int loginPerAccountPerMinute,
+      boolean trustProxy) {
     this.vertx = vertx;
+    this.trustProxy = trustProxy;
     this.redis = redis;
     this.general = Limit.of("request", perSecond, Duration.ofSeconds(1));
     this.auth = Limit.of("auth", authPerMinute, Duration.ofMinutes(1));
@@ -144,7 +147,22 @@ public final class RateLimits {
         key, k -> Bucket.builder().addLimit(limit.config().getBandwidths()[0]).build());
   }
 
-  private static String client(RoutingContext ctx) {
+  /**
+   * The client a request is counted against: its peer address, or, behind a proxy we trust
+   * (TRUST_PROXY), the address that proxy saw: the rightmost X-Forwarded-For entry, the one the
+   * client cannot forge (nginx's $proxy_add_x_forwarded_for appends it).
+   */
+  private String client(RoutingContext ctx) {
+    if (trustProxy) {
+      String xff = ctx.request().getHeader("X-Forwarded-For");
+      if (xff != null && !xff.isBlank()) {
+        int comma = xff.lastIndexOf(',');
+        String last = (comma < 0 ? xff : xff.substring(comma + 1)).trim();
+        if (!last.isEmpty() && last.length() <= 64) {
+          return last;
+        }
+      }
+    }
     var addr = ctx.request().remoteAddress();
     return addr == null ? "unknown" : addr.hostAddress();
   }

@@ -32,7 +32,7 @@ import java.util.List;
 public final class JobQueue {
   static final String INSERT =
       """
-      INSERT INTO jobs (kind, payload, max_attempts, run_at, request_id) VALUES ($1, $2::jsonb, $3, $4, $5) RETURNING id""";
+      INSERT INTO jobs (kind, payload, max_attempts, run_at, request_id) VALUES ($1, $2, $3, $4, $5) RETURNING id""";
   static final String CLAIM =
       """
       UPDATE jobs j SET status = 'running', attempts = j.attempts + 1, locked_by = $2, locked_until = $3
@@ -88,7 +88,7 @@ public final class JobQueue {
 
   /** Adds a job inside the caller's transaction {@code tx}; returns its id. */
   public Future<Long> enqueue(Sql tx, String kind, JsonObject payload, String requestId) {
-    return tx.query(INSERT, Tuple.of(kind, payload.encode(), maxAttempts, now(), requestId))
+    return tx.query(INSERT, Tuple.of(kind, payload, maxAttempts, now(), requestId))
         .map(rs -> rs.iterator().next().getLong("id"));
   }
 

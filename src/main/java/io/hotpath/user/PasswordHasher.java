@@ -19,16 +19,28 @@ public final class PasswordHasher {
   private final WorkerExecutor cpu;
   private final int cost;
   private final String dummyHash;
+  private final int maxQueued;
+  private final java.util.concurrent.atomic.AtomicInteger queued =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   public PasswordHasher(WorkerExecutor cpu, int cost) {
+    this(cpu, cost, Integer.MAX_VALUE);
+  }
+
+  /**
+   * At most {@code maxQueued} hashes waiting or running; beyond that a hash fails at once with a
+   * 503 (login bursts beyond capacity are shed, not queued into minutes of latency).
+   */
+  public PasswordHasher(WorkerExecutor cpu, int cost, int maxQueued) {
     this.cpu = cpu;
     this.cost = cost;
+    this.maxQueued = maxQueued;
     this.dummyHash = hashNow("not-a-real-password", cost);
   }
 
   /** The bcrypt hash of {@code password}, computed on the worker pool. */
   public Future<String> hash(String password) {
-    return cpu.executeBlocking(() -> hashNow(password, cost), false);
+    return bounded(() -> hashNow(password, cost));
   }
 
   /**
@@ -36,15 +48,23 @@ public final class PasswordHasher {
    * one verification, so response time does not reveal which e-mail addresses exist.
    */
   public Future<Boolean> verify(String password, String hash) {
-    return cpu.executeBlocking(
+    return bounded(
         () -> {
           boolean ok =
               VERIFYER.verify(
                       password.toCharArray(), (hash == null ? dummyHash : hash).toCharArray())
                   .verified;
           return ok && hash != null;
-        },
-        false);
+        });
+  }
+
+  private <T> Future<T> bounded(java.util.concurrent.Callable<T> work) {
+    if (queued.incrementAndGet() > maxQueued) {
+      queued.decrementAndGet();
+      return Future.failedFuture(
+          new io.hotpath.error.ApiException.Unavailable("password hashing (busy)", null));
+    }
+    return cpu.executeBlocking(work, false).andThen(ar -> queued.decrementAndGet());
   }
 
   /** Blocking hash, for tools that run off the event loop (the data generator). */
