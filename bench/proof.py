@@ -1,0 +1,380 @@
+#!/usr/bin/env python3
+"""The proof: what each practice is worth, measured on this machine in one run.
+
+bench/proof.sh (or `./hotpath proof`) calls this. It starts the embedded PostgreSQL holding the
+generated data once (a "holder" Hotpath on its own port), then, for each profile of the ablation
+matrix, a fresh Hotpath on the same data with that profile's settings, drives it with the load
+generator (io.hotpath.bench.LoadGen: closed model at fixed concurrency, open model at a fixed rate)
+and wrk (single-endpoint ceilings), and samples the server's own counters (statements, CPU, RSS,
+heap). Writes results.json, results.csv, report.md and SVG charts into bench/results/<stamp>/.
+
+Profiles: naive = naive read paths (N+1, sequential), a connection per request, no secondary
+indexes, no cache, no compression. optimized = the defaults. Ablations turn one practice on from
+naive and one off from optimized.
+"""
+import argparse, csv, json, os, re, signal, statistics, subprocess, sys, time, urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+JAR = ROOT / "target" / "hotpath.jar"
+SECRET = "proof-" + "x" * 40
+HOLDER_PORT, PORT = 8090, 8091
+STARTED = []  # every server started, stopped at exit whatever happens
+
+
+def _stop_all():
+    for p in STARTED:
+        if p.poll() is None:
+            stop_server(p)
+
+
+import atexit
+atexit.register(_stop_all)
+
+NAIVE = {"NAIVE": "on", "NAIVE_BATCH": "off", "NAIVE_PARALLEL": "off", "DB_POOL": "off",
+         "CACHE": "off", "COMPRESSION": "off"}
+OPT = {}
+# name, settings, indexes present
+PROFILES_NO_INDEX = [
+    ("naive", NAIVE),
+    ("naive + pool", {**NAIVE, "DB_POOL": "on"}),
+    ("naive + batching", {**NAIVE, "NAIVE_BATCH": "on"}),
+    ("naive + parallel", {**NAIVE, "NAIVE_PARALLEL": "on"}),
+    ("naive + compression", {**NAIVE, "COMPRESSION": "on"}),
+    ("naive + cache", {"DB_POOL": "off", "COMPRESSION": "off"}),
+    ("optimized - indexes", OPT),
+]
+PROFILES_INDEXED = [
+    ("naive + indexes", NAIVE),
+    ("optimized", OPT),
+    ("optimized - pool", {"DB_POOL": "off"}),
+    ("optimized - cache", {"CACHE": "off"}),
+    ("optimized - compression", {"COMPRESSION": "off"}),
+    ("optimized - batching & parallel", {"NAIVE": "on", "CACHE": "off"}),
+]
+NOTES = {
+    "naive + cache": "the cached read paths are the optimized ones, which also batch and fan out in parallel: cache cannot be added to N+1 code without rewriting it",
+    "optimized - batching & parallel": "the naive read paths (N+1, sequential) with pool, indexes and compression; no cache, which would hide N+1",
+    "optimized - cache": "CACHE=off: every read is one SQL statement building the whole view",
+}
+
+
+def log(*a):
+    print("proof:", *a, file=sys.stderr, flush=True)
+
+
+def java():
+    return subprocess.check_output([str(ROOT / "hotpath"), "java"], text=True).strip() + "/bin/java"
+
+
+def get(url, token=None, data=None, timeout=30):
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = "Token " + token
+    req = urllib.request.Request(url, data=data.encode() if data else None, headers=headers)
+    with urllib.request.urlopen(req, timeout=timeout) as r:
+        return r.read().decode()
+
+
+def wait_up(port, proc, logf, secs=180):
+    for _ in range(secs * 10):
+        try:
+            get(f"http://127.0.0.1:{port}/health/ready", timeout=2)
+            return
+        except Exception:
+            if proc.poll() is not None:
+                sys.exit(f"server on {port} exited; see {logf}")
+            time.sleep(0.1)
+    sys.exit(f"server on {port} did not come up; see {logf}")
+
+
+def start_server(port, env, logf):
+    e = dict(os.environ)
+    e.update({"PORT": str(port), "JWT_SECRET": SECRET, "RATE_LIMIT": "off", "SHUTDOWN_DRAIN_MS": "0",
+              "HOTPATH_LOG_LEVEL": "WARN", "SLOW_QUERY_MS": "100000", "SLOW_REQUEST_MS": "100000"})
+    e.update(env)
+    f = open(logf, "w")
+    p = subprocess.Popen([java(), "-Xmx1g", "-XX:+UseG1GC", "-jar", str(JAR)], env=e, stdout=f,
+                         stderr=subprocess.STDOUT, start_new_session=True, cwd=ROOT)
+    STARTED.append(p)
+    wait_up(port, p, logf)
+    return p
+
+
+def stop_server(p):
+    try:
+        os.killpg(p.pid, signal.SIGTERM)
+        p.wait(30)
+    except Exception:
+        try:
+            os.killpg(p.pid, signal.SIGKILL)
+        except Exception:
+            pass
+
+
+def metrics(port):
+    text = get(f"http://127.0.0.1:{port}/metrics")
+    out = {}
+    for line in text.splitlines():
+        if line.startswith("#"):
+            continue
+        m = re.match(r'^([a-zA-Z_:]+)(\{[^}]*\})?\s+(\S+)$', line)
+        if m:
+            out[m.group(1) + (m.group(2) or "")] = float(m.group(3))
+    return out
+
+
+def msum(ms, prefix):
+    return sum(v for k, v in ms.items() if k.startswith(prefix))
+
+
+def cpu_seconds(pids):
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+            total += (int(f[11]) + int(f[12])) / tick
+        except Exception:
+            pass
+    return total
+
+
+def postgres_pids():
+    pids = []
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                if (d / "comm").read_text().strip() == "postgres":
+                    pids.append(int(d.name))
+            except Exception:
+                pass
+    return pids
+
+
+def rss_mb(pid):
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("VmRSS"):
+            return int(line.split()[1]) / 1024
+    return 0
+
+
+def loadgen(args, scenario, mode, duration, warmup, inputs, connections=64, rate=0, out=None):
+    cmd = [java(), "-Xmx512m", "-cp", str(JAR), "io.hotpath.bench.LoadGen", "--url", f"http://127.0.0.1:{PORT}",
+           "--scenario", scenario, "--mode", mode, "--connections", str(connections), "--rate", str(rate),
+           "--duration", str(duration), "--warmup", str(warmup), "--inputs", str(inputs)]
+    if out:
+        cmd += ["--out", str(out)]
+    res = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + warmup + 120)
+    line = [l for l in res.stdout.splitlines() if l.startswith("{")]
+    if not line:
+        sys.exit("loadgen failed: " + res.stderr[-2000:])
+    return json.loads(line[-1])
+
+
+def measured(args, server, scenario, mode, inputs, connections=64, rate=0):
+    """One measured run with server-side counters taken around it."""
+    pg = postgres_pids()
+    m0, c0, p0 = metrics(PORT), cpu_seconds([server.pid]), cpu_seconds(pg)
+    r = loadgen(args, scenario, mode, args.duration, 0, inputs, connections, rate)
+    m1, c1, p1 = metrics(PORT), cpu_seconds([server.pid]), cpu_seconds(pg)
+    n = max(1, r["requests"])
+    r["statements_per_request"] = (msum(m1, "hotpath_db_statements_seconds_count") - msum(m0, "hotpath_db_statements_seconds_count")) / n
+    r["server_cpu_ms_per_request"] = (c1 - c0) * 1000 / n
+    r["db_cpu_ms_per_request"] = (p1 - p0) * 1000 / n
+    r["rss_mb"] = rss_mb(server.pid)
+    r["heap_mb"] = msum(m1, 'jvm_memory_used_bytes{area="heap"') / 1e6
+    return r
+
+
+def repeat(args, server, scenario, mode, inputs, connections=64, rate=0):
+    loadgen(args, scenario, mode, args.warmup, 0, inputs, connections, rate)  # warm-up, discarded
+    runs = [measured(args, server, scenario, mode, inputs, connections, rate) for _ in range(args.repeat)]
+    return summarize(runs)
+
+
+def summarize(runs):
+    keys = [k for k, v in runs[0].items() if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    out = {"runs": runs}
+    for k in keys:
+        vals = [r[k] for r in runs]
+        out[k] = statistics.median(vals)
+        out[k + "_min"], out[k + "_max"] = min(vals), max(vals)
+    out["errors"] = sum(r.get("errors", 0) for r in runs)
+    return out
+
+
+def wrk(args, script, connections, env):
+    e = dict(os.environ, WRK_DIR=str(ROOT / "bench" / "wrk"), **env)
+    res = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{int(args.duration)}s", "--timeout", "10s", "--latency",
+                          "-s", str(ROOT / "bench" / "wrk" / script), f"http://127.0.0.1:{PORT}"],
+                         capture_output=True, text=True, env=e)
+    line = [l for l in res.stdout.splitlines() if l.startswith("RESULT ")]
+    if not line:
+        sys.exit("wrk failed: " + res.stdout + res.stderr)
+    kv = dict(x.split("=", 1) for x in line[-1].split()[1:])
+    r = {k: float(v) for k, v in kv.items() if k != "name"}
+    r["errors"] = r.get("socket_errors", 0) + r.get("non2xx", 0)
+    return r
+
+
+def wrk_repeat(args, script, connections, env):
+    wrk(dict_args(args, duration=args.warmup), script, connections, env)
+    runs = [wrk(args, script, connections, env) for _ in range(args.repeat)]
+    return summarize(runs)
+
+
+class dict_args:
+    def __init__(self, base, **over):
+        self.__dict__.update(vars(base) if hasattr(base, "__dict__") else base)
+        self.__dict__.update(over)
+
+
+def psql(url, sql):
+    return subprocess.run(["psql", url, "-XAtq", "-F", "\t", "-c", sql], capture_output=True, text=True, check=True).stdout
+
+
+def pgbench(args, url, clients):
+    admin = re.sub(r"/[^/?]+$", "/postgres", url)
+    psql(admin, "DROP DATABASE IF EXISTS hotpath_pgbench")
+    psql(admin, "CREATE DATABASE hotpath_pgbench")
+    db = re.sub(r"/[^/?]+$", "/hotpath_pgbench", url)
+    subprocess.run(["pgbench", "-q", "-i", "-s", "10", db], capture_output=True, check=True)
+    runs = []
+    for _ in range(args.repeat):
+        out = subprocess.run(["pgbench", "-S", "-n", "-c", str(clients), "-j", "2", "-T", str(int(args.duration)), db],
+                             capture_output=True, text=True).stdout
+        runs.append({"rps": float(re.search(r"^tps = ([\d.]+)", out, re.M).group(1))})
+    psql(admin, "DROP DATABASE hotpath_pgbench")
+    return summarize(runs)
+
+
+def prepare_inputs(base, inputs):
+    inputs.mkdir(parents=True, exist_ok=True)
+    slugs = []
+    for off in range(0, 1000, 100):
+        slugs += [a["slug"] for a in json.loads(get(f"{base}/api/articles?limit=100&offset={off}"))["articles"]]
+    (inputs / "slugs.txt").write_text("\n".join(slugs) + "\n")
+    tokens = []
+    for u in range(1, 51):
+        try:
+            body = json.dumps({"user": {"email": f"user{u}@example.com", "password": "password"}})
+            tokens.append(json.loads(get(f"{base}/api/users/login", data=body))["user"]["token"])
+        except Exception:
+            pass
+    (inputs / "tokens.txt").write_text("\n".join(tokens) + "\n")
+    (inputs / "tags.txt").write_text("\n".join(json.loads(get(f"{base}/api/tags"))["tags"]) + "\n")
+    users = 10
+    for n in (1000000, 100000, 10000, 1000, 100):
+        try:
+            get(f"{base}/api/profiles/user{n}")
+            users = n
+            break
+        except Exception:
+            pass
+    (inputs / "users.txt").write_text(str(users))
+    if not slugs or not tokens:
+        sys.exit("no generated data: run ./hotpath gen first (users userN / password)")
+    return len(slugs), len(tokens), users
+
+
+def export_heap(base):
+    out = subprocess.run([str(ROOT / "bench" / "export-heap.sh"), base], capture_output=True, text=True)
+    return out.stdout.strip()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", default=str(ROOT / "bench" / "data"), help="DATA_DIR holding the generated data")
+    ap.add_argument("--duration", type=float, default=10)
+    ap.add_argument("--warmup", type=float, default=3)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--connections", type=int, default=64)
+    ap.add_argument("--skip-export", action="store_true")
+    args = ap.parse_args()
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    out = ROOT / "bench" / "results" / ("proof-" + stamp)
+    out.mkdir(parents=True)
+    inputs = out / "inputs"
+    log("results in", out)
+
+    holder = start_server(HOLDER_PORT, {"DATA_DIR": args.data, "JOBS": "off", "CACHE": "off", "HOTPATH_LOG_LEVEL": "INFO"}, out / "holder.log")
+    pgport = re.search(r"embedded PostgreSQL on port (\d+)", (out / "holder.log").read_text())
+    if not pgport:
+        sys.exit("holder did not start the embedded PostgreSQL (DATABASE_URL set?)")
+    dburl = f"postgresql://postgres@localhost:{pgport.group(1)}/postgres"
+    results = {"machine": {"cores": os.cpu_count(), "articles": int(psql(dburl, "SELECT count(*) FROM articles"))},
+               "settings": vars(args), "profiles": {}, "ceilings": {}, "workloads": {}}
+    log("data:", results["machine"]["articles"], "articles")
+    n = prepare_inputs(f"http://127.0.0.1:{HOLDER_PORT}", inputs)
+    log("inputs: %d slugs, %d tokens, %d users" % n)
+    common = {"DATABASE_URL": dburl, "DB_POOL_SIZE": "8"}
+
+    def profile(name, env):
+        log("profile", name)
+        s = start_server(PORT, {**common, **env}, out / ("server-" + re.sub(r"\W+", "_", name) + ".log"))
+        try:
+            r = repeat(args, s, "mix", "closed", inputs, args.connections)
+            results["profiles"][name] = {"settings": env, "mix": r, "note": NOTES.get(name, "")}
+            log(f"  {name}: {r['rps']:.0f} req/s, avg {r['avg_ms']:.1f} ms, p95 {r['p95_ms']:.1f} ms, "
+                f"{r['statements_per_request']:.1f} statements/req, errors {r['errors']}")
+            return s
+        except BaseException:
+            stop_server(s)
+            raise
+
+    indexes = [l.split("\t") for l in psql(dburl, (ROOT / "bench" / "naive-indexes.sql").read_text()).splitlines() if l]
+    (out / "indexes.sql").write_text("".join(d + ";\n" for _, d in indexes))
+    log("dropping", len(indexes), "secondary indexes")
+    for name, _ in indexes:
+        psql(dburl, f"DROP INDEX IF EXISTS {name}")
+    try:
+        for name, env in PROFILES_NO_INDEX:
+            s = profile(name, env)
+            if name == "naive":
+                naive_rps = results["profiles"]["naive"]["mix"]["rps"]
+                rate = max(2, round(naive_rps * 0.8, 1))
+                results["open_rate"] = rate
+                log("  open model at", rate, "req/s")
+                results["profiles"]["naive"]["open"] = repeat(args, s, "mix", "open", inputs, args.connections, rate)
+                results["profiles"]["naive"]["browse"] = repeat(args, s, "browse", "closed", inputs, 8)
+            stop_server(s)
+    finally:
+        log("recreating indexes")
+        t0 = time.time()
+        for _, d in indexes:
+            psql(dburl, d)
+        psql(dburl, "ANALYZE")
+        results["index_rebuild_seconds"] = time.time() - t0
+    for name, env in PROFILES_INDEXED:
+        s = profile(name, env)
+        try:
+            if name == "optimized":
+                results["profiles"][name]["open"] = repeat(args, s, "mix", "open", inputs, args.connections, results["open_rate"])
+                results["profiles"][name]["browse"] = repeat(args, s, "browse", "closed", inputs, 8)
+                env_wrk = {"SLUGS": str(inputs / "slugs.txt"), "TOKENS": str(inputs / "tokens.txt")}
+                log("  ceilings and workloads")
+                results["ceilings"]["trivial (HTTP ceiling)"] = wrk_repeat(args, "trivial.lua", args.connections, env_wrk)
+                results["ceilings"]["article, cached"] = wrk_repeat(args, "article.lua", args.connections, env_wrk)
+                results["workloads"]["login burst (4 connections)"] = repeat(args, s, "login", "closed", inputs, 4)
+                results["workloads"]["dashboard"] = repeat(args, s, "dashboard", "closed", inputs, args.connections)
+                results["workloads"]["browse (8 sessions)"] = results["profiles"][name]["browse"]
+                if not args.skip_export:
+                    results["workloads"]["export"] = {"text": export_heap(f"http://127.0.0.1:{PORT}")}
+            if name == "optimized - cache":
+                env_wrk = {"SLUGS": str(inputs / "slugs.txt")}
+                results["ceilings"]["article, uncached"] = wrk_repeat(args, "article.lua", args.connections, env_wrk)
+        finally:
+            stop_server(s)
+    log("pgbench -S ceiling")
+    results["ceilings"]["pgbench -S (8 clients)"] = pgbench(args, dburl, 8)
+    stop_server(holder)
+    (out / "results.json").write_text(json.dumps(results, indent=2))
+    import report
+    report.write(results, out)
+    log("report:", out / "report.md")
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).parent))
+    main()

@@ -1,0 +1,126 @@
+"""Turns bench/proof.py's results.json into report.md, results.csv and SVG charts (no plotting
+library: only Maven Central, Debian and npm are reachable here, and three bar charts do not need
+one). `python3 bench/report.py bench/results/<run>` rebuilds them from a saved results.json."""
+import csv, json, math, sys
+from pathlib import Path
+
+COLS = ["rps", "avg_ms", "p50_ms", "p95_ms", "p99_ms", "statements_per_request", "bytes_per_request",
+        "server_cpu_ms_per_request", "db_cpu_ms_per_request", "errors"]
+
+
+def bars(path, title, rows, unit, log=False):
+    """A horizontal bar chart: rows = [(label, value)]."""
+    w, lh, left = 760, 26, 250
+    h = 50 + lh * len(rows)
+    vmax = max([v for _, v in rows] + [1e-9])
+    scale = (lambda v: math.log10(max(v, 1)) / math.log10(max(vmax, 10))) if log else (lambda v: v / vmax)
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-family="sans-serif" font-size="12">',
+           f'<rect width="{w}" height="{h}" fill="white"/>',
+           f'<text x="10" y="20" font-size="14" font-weight="bold">{title}</text>']
+    for i, (label, v) in enumerate(rows):
+        y = 35 + i * lh
+        bw = max(1, (w - left - 90) * scale(v))
+        color = "#c0392b" if label.startswith("naive") else "#2e86c1"
+        out.append(f'<text x="{left - 6}" y="{y + 15}" text-anchor="end">{label}</text>')
+        out.append(f'<rect x="{left}" y="{y + 3}" width="{bw:.1f}" height="{lh - 8}" fill="{color}"/>')
+        out.append(f'<text x="{left + bw + 5:.1f}" y="{y + 15}">{v:,.1f} {unit}</text>')
+    out.append("</svg>")
+    Path(path).write_text("\n".join(out))
+
+
+def fmt(v, d=1):
+    return f"{v:,.{d}f}"
+
+
+def write(res, out):
+    out = Path(out)
+    prof = res["profiles"]
+    with open(out / "results.csv", "w", newline="") as f:
+        wr = csv.writer(f)
+        wr.writerow(["profile", "workload"] + COLS + ["rps_min", "rps_max"])
+        for name, p in prof.items():
+            for wl in ("mix", "open", "browse"):
+                if wl in p:
+                    r = p[wl]
+                    wr.writerow([name, wl] + [round(r.get(c, 0), 3) for c in COLS] + [round(r["rps_min"], 1), round(r["rps_max"], 1)])
+        for name, r in {**res["ceilings"], **{k: v for k, v in res["workloads"].items() if "rps" in v}}.items():
+            wr.writerow([name, "ceiling/workload"] + [round(r.get(c, 0), 3) for c in COLS] + [round(r["rps_min"], 1), round(r["rps_max"], 1)])
+
+    order = list(prof)
+    bars(out / "throughput.svg", "RealWorld mix, 64 connections: throughput (median req/s)",
+         [(n, prof[n]["mix"]["rps"]) for n in order], "req/s", log=True)
+    bars(out / "p95.svg", "RealWorld mix, 64 connections: p95 latency (ms, log scale)",
+         [(n, prof[n]["mix"]["p95_ms"]) for n in order], "ms", log=True)
+    ce = res["ceilings"]
+    bars(out / "ceilings.svg", "Ceilings and endpoints (median req/s)", [(k, v["rps"]) for k, v in ce.items()], "req/s")
+
+    naive, opt = prof["naive"]["mix"], prof["optimized"]["mix"]
+    L = []
+    L.append(f"# Hotpath proof: what each practice is worth\n")
+    L.append(f"{res['machine']['cores']} cores, {res['machine']['articles']:,} articles (generated, Zipf-skewed); "
+             f"load generator io.hotpath.bench.LoadGen (HdrHistogram), wrk for single endpoints; "
+             f"{res['settings']['repeat']} runs of {res['settings']['duration']:.0f} s after a {res['settings']['warmup']:.0f} s warm-up "
+             f"per cell, medians (min-max in results.csv). Everything below comes from one run of `bench/proof.sh`.\n")
+    L.append("## Headline: naive vs optimized, RealWorld mix (90/10 read/write, 64 connections)\n")
+    L.append("| | naive | optimized | factor |\n|---|---|---|---|")
+    L.append(f"| throughput (req/s) | {fmt(naive['rps'])} | {fmt(opt['rps'])} | {opt['rps'] / max(naive['rps'], 1e-9):,.1f}x |")
+    L.append(f"| average (ms) | {fmt(naive['avg_ms'])} | {fmt(opt['avg_ms'])} | {naive['avg_ms'] / max(opt['avg_ms'], 1e-9):,.1f}x lower |")
+    L.append(f"| p95 (ms) | {fmt(naive['p95_ms'])} | {fmt(opt['p95_ms'])} | {naive['p95_ms'] / max(opt['p95_ms'], 1e-9):,.1f}x lower |")
+    L.append(f"| p99 (ms) | {fmt(naive['p99_ms'])} | {fmt(opt['p99_ms'])} | {naive['p99_ms'] / max(opt['p99_ms'], 1e-9):,.1f}x lower |")
+    L.append(f"| statements / request | {fmt(naive['statements_per_request'], 2)} | {fmt(opt['statements_per_request'], 2)} | |")
+    L.append(f"| bytes on the wire / response | {fmt(naive['bytes_per_request'], 0)} | {fmt(opt['bytes_per_request'], 0)} | |")
+    L.append(f"| server CPU ms / request | {fmt(naive['server_cpu_ms_per_request'], 3)} | {fmt(opt['server_cpu_ms_per_request'], 3)} | |")
+    L.append(f"| PostgreSQL CPU ms / request | {fmt(naive['db_cpu_ms_per_request'], 3)} | {fmt(opt['db_cpu_ms_per_request'], 3)} | |")
+    if "open" in prof["naive"] and "open" in prof["optimized"]:
+        no, oo = prof["naive"]["open"], prof["optimized"]["open"]
+        L.append(f"\nAt the same fixed arrival rate ({res['open_rate']} req/s, 80% of naive's closed-model throughput; "
+                 f"open model, latency from each request's scheduled time): naive p50 {fmt(no['p50_ms'])} / p95 {fmt(no['p95_ms'])} / "
+                 f"p99 {fmt(no['p99_ms'])} ms; optimized p50 {fmt(oo['p50_ms'])} / p95 {fmt(oo['p95_ms'])} / p99 {fmt(oo['p99_ms'])} ms.\n")
+    L.append("![throughput](throughput.svg)\n\n![p95](p95.svg)\n")
+    L.append("## Ablations: one practice at a time\n")
+    L.append("| profile | req/s | vs naive | avg ms | p50 | p95 | p99 | stmts/req | bytes/resp | server CPU ms/req | PG CPU ms/req | errors |")
+    L.append("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for n in order:
+        r = prof[n]["mix"]
+        L.append(f"| {n} | {fmt(r['rps'])} | {r['rps'] / max(naive['rps'], 1e-9):,.1f}x | {fmt(r['avg_ms'])} | {fmt(r['p50_ms'])} | "
+                 f"{fmt(r['p95_ms'])} | {fmt(r['p99_ms'])} | {fmt(r['statements_per_request'], 2)} | {fmt(r['bytes_per_request'], 0)} | "
+                 f"{fmt(r['server_cpu_ms_per_request'], 3)} | {fmt(r['db_cpu_ms_per_request'], 3)} | {r['errors']} |")
+    notes = [(n, p["note"]) for n, p in prof.items() if p.get("note")]
+    if notes:
+        L.append("")
+        for n, t in notes:
+            L.append(f"- *{n}*: {t}.")
+    L.append("\n## Physical limits\n")
+    L.append("| endpoint | req/s | p50 ms | p99 ms |\n|---|---|---|---|")
+    for k, v in ce.items():
+        L.append(f"| {k} | {fmt(v['rps'])} | {fmt(v.get('p50_ms', 0), 2)} | {fmt(v.get('p99_ms', 0), 2)} |")
+    t = ce.get("trivial (HTTP ceiling)", {}).get("rps")
+    c = ce.get("article, cached", {}).get("rps")
+    u = ce.get("article, uncached", {}).get("rps")
+    pg = ce.get("pgbench -S (8 clients)", {}).get("rps")
+    L.append("")
+    if t and c:
+        L.append(f"- cached single article = **{100 * c / t:.0f}%** of the HTTP ceiling (target >= 50%)")
+    if u and pg:
+        L.append(f"- uncached single article = **{100 * u / pg:.0f}%** of `pgbench -S` with the same 8 connections (target >= 50%)")
+    L.append("\n![ceilings](ceilings.svg)\n")
+    L.append("## Other workloads (optimized)\n")
+    L.append("| workload | req/s | p50 ms | p95 ms | p99 ms | errors |\n|---|---|---|---|---|---|")
+    for k, v in res["workloads"].items():
+        if "rps" in v:
+            L.append(f"| {k} | {fmt(v['rps'])} | {fmt(v['p50_ms'])} | {fmt(v['p95_ms'])} | {fmt(v['p99_ms'])} | {v['errors']} |")
+    if "browse" in prof["naive"]:
+        b = prof["naive"]["browse"]
+        L.append(f"| browse (8 sessions), naive | {fmt(b['rps'])} | {fmt(b['p50_ms'])} | {fmt(b['p95_ms'])} | {fmt(b['p99_ms'])} | {b['errors']} |")
+    if "export" in res["workloads"]:
+        L.append("\nExport of every article (streamed NDJSON), heap sampled every 200 ms:\n\n```\n" + res["workloads"]["export"]["text"] + "\n```\n")
+    L.append("## Memory under load (optimized, end of the mix runs)\n")
+    L.append(f"RSS {fmt(opt['rss_mb'], 0)} MB, heap used {fmt(opt['heap_mb'], 0)} MB (-Xmx1g). Naive: RSS {fmt(naive['rss_mb'], 0)} MB.\n")
+    L.append(f"Index rebuild after the no-index profiles: {res.get('index_rebuild_seconds', 0):.0f} s.\n")
+    (out / "report.md").write_text("\n".join(L) + "\n")
+
+
+if __name__ == "__main__":
+    d = Path(sys.argv[1])
+    write(json.loads((d / "results.json").read_text()), d)
+    print(d / "report.md")
