@@ -140,6 +140,26 @@ def cpu_seconds(pids):
     return total
 
 
+def postgres_cpu_seconds():
+    """CPU of the whole PostgreSQL server: the postmaster, its live backends, and (cutime/cstime)
+    every backend that has exited, so connection-per-request profiles are counted too."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in postgres_pids():
+        try:
+            f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+            total += (int(f[11]) + int(f[12])) / tick
+            if int(f[1]) not in postgres_pids_set():  # the postmaster: add its reaped children
+                total += (int(f[13]) + int(f[14])) / tick
+        except Exception:
+            pass
+    return total
+
+
+def postgres_pids_set():
+    return set(postgres_pids())
+
+
 def postgres_pids():
     pids = []
     for d in Path("/proc").iterdir():
@@ -174,10 +194,9 @@ def loadgen(args, scenario, mode, duration, warmup, inputs, connections=64, rate
 
 def measured(args, server, scenario, mode, inputs, connections=64, rate=0):
     """One measured run with server-side counters taken around it."""
-    pg = postgres_pids()
-    m0, c0, p0 = metrics(PORT), cpu_seconds([server.pid]), cpu_seconds(pg)
+    m0, c0, p0 = metrics(PORT), cpu_seconds([server.pid]), postgres_cpu_seconds()
     r = loadgen(args, scenario, mode, args.duration, 0, inputs, connections, rate)
-    m1, c1, p1 = metrics(PORT), cpu_seconds([server.pid]), cpu_seconds(pg)
+    m1, c1, p1 = metrics(PORT), cpu_seconds([server.pid]), postgres_cpu_seconds()
     n = max(1, r["requests"])
     r["statements_per_request"] = (msum(m1, "hotpath_db_statements_seconds_count") - msum(m0, "hotpath_db_statements_seconds_count")) / n
     r["server_cpu_ms_per_request"] = (c1 - c0) * 1000 / n

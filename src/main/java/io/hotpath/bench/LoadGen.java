@@ -287,7 +287,8 @@ public final class LoadGen {
             vertx.cancelTimer(id);
             return;
           }
-          long due = (System.nanoTime() - start) / interval;
+          // sessions whose scheduled time has come: index 0 is due at start, not one interval later
+          long due = (System.nanoTime() - start) / interval + 1;
           while (sent.get() < due) {
             long scheduled = start + sent.getAndIncrement() * interval;
             var steps = next(r);
