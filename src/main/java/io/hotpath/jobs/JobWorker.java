@@ -218,12 +218,11 @@ public final class JobWorker implements AutoCloseable {
                     .tag("outcome", "ok")
                     .register(registry)
                     .increment();
-                recorded = queue.complete(job, name);
+                recorded = persistently(() -> queue.complete(job, name), 20);
               } else {
                 String error = String.valueOf(ar.cause().getMessage());
                 recorded =
-                    queue
-                        .fail(job, name, error, backoff(job.attempts()))
+                    persistently(() -> queue.fail(job, name, error, backoff(job.attempts())), 20)
                         .onSuccess(
                             dead -> {
                               Counter.builder("hotpath.jobs.runs")
@@ -274,5 +273,24 @@ public final class JobWorker implements AutoCloseable {
     if (listener != null) {
       listener.close();
     }
+  }
+
+  /**
+   * Records a job's outcome, retrying every 500 ms while the database is unreachable: a job that
+   * ran must not wait out its whole lease (and run again) because PostgreSQL restarted just as it
+   * finished. After {@code attempts} the lease takes over, as for a crashed worker.
+   */
+  private <T> Future<T> persistently(java.util.function.Supplier<Future<T>> write, int attempts) {
+    return write
+        .get()
+        .recover(
+            t -> {
+              if (attempts <= 1) {
+                return Future.failedFuture(t);
+              }
+              io.vertx.core.Promise<T> again = io.vertx.core.Promise.promise();
+              vertx.setTimer(500, id -> persistently(write, attempts - 1).onComplete(again));
+              return again.future();
+            });
   }
 }

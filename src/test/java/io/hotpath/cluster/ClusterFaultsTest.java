@@ -183,7 +183,7 @@ class ClusterFaultsTest {
             .toList();
     assertThat(acked).isNotEmpty();
     try (var c = DriverManager.getConnection(PG, "postgres", "")) {
-      long deadline = System.nanoTime() + 20_000_000_000L;
+      long deadline = System.nanoTime() + 40_000_000_000L;
       while (true) {
         var st =
             c.prepareStatement(
