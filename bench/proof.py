@@ -140,20 +140,23 @@ def cpu_seconds(pids):
     return total
 
 
+def busy_seconds():
+    """CPU seconds the whole machine has spent busy (/proc/stat), and those of this script's
+    finished children (the load generators, wrk, pgbench)."""
+    import resource
+    f = [int(x) for x in open("/proc/stat").readline().split()[1:]]
+    busy = (f[0] + f[1] + f[2] + f[5] + f[6] + f[7]) / os.sysconf("SC_CLK_TCK")
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return busy, ru.ru_utime + ru.ru_stime
+
+
 def postgres_cpu_seconds():
-    """CPU of the whole PostgreSQL server: the postmaster, its live backends, and (cutime/cstime)
-    every backend that has exited, so connection-per-request profiles are counted too."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for pid in postgres_pids():
-        try:
-            f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-            total += (int(f[11]) + int(f[12])) / tick
-            if int(f[1]) not in postgres_pids_set():  # the postmaster: add its reaped children
-                total += (int(f[13]) + int(f[14])) / tick
-        except Exception:
-            pass
-    return total
+    """CPU of the PostgreSQL server: the machine's busy time minus the JVMs (servers) and this
+    script's children (load generators). Per-process accounting misses the backends that exit
+    during a run (a connection per request), and the postmaster's cutime does not collect them."""
+    busy, children = busy_seconds()
+    javas = [int(p) for p in os.popen("pgrep -f hotpath.jar").read().split()]
+    return busy - children - cpu_seconds(javas)
 
 
 def postgres_pids_set():
@@ -237,9 +240,18 @@ def wrk(args, script, connections, env):
     return r
 
 
-def wrk_repeat(args, script, connections, env):
+def wrk_repeat(args, script, connections, env, server=None):
     wrk(dict_args(args, duration=args.warmup), script, connections, env)
-    runs = [wrk(args, script, connections, env) for _ in range(args.repeat)]
+    runs = []
+    for _ in range(args.repeat):
+        c0, p0 = cpu_seconds([server.pid]) if server else 0, postgres_cpu_seconds()
+        r = wrk(args, script, connections, env)
+        c1, p1 = cpu_seconds([server.pid]) if server else 0, postgres_cpu_seconds()
+        n = max(1, r.get("requests", 1))
+        if server:
+            r["server_cpu_ms_per_request"] = (c1 - c0) * 1000 / n
+        r["db_cpu_ms_per_request"] = (p1 - p0) * 1000 / n
+        runs.append(r)
     return summarize(runs)
 
 
@@ -261,9 +273,12 @@ def pgbench(args, url, clients):
     subprocess.run(["pgbench", "-q", "-i", "-s", "10", db], capture_output=True, check=True)
     runs = []
     for _ in range(args.repeat):
+        p0 = postgres_cpu_seconds()
         out = subprocess.run(["pgbench", "-S", "-n", "-c", str(clients), "-j", "2", "-T", str(int(args.duration)), db],
                              capture_output=True, text=True).stdout
-        runs.append({"rps": float(re.search(r"^tps = ([\d.]+)", out, re.M).group(1))})
+        p1 = postgres_cpu_seconds()
+        tps = float(re.search(r"^tps = ([\d.]+)", out, re.M).group(1))
+        runs.append({"rps": tps, "db_cpu_ms_per_request": (p1 - p0) * 1000 / max(1, tps * args.duration)})
     psql(admin, "DROP DATABASE hotpath_pgbench")
     return summarize(runs)
 
@@ -373,8 +388,8 @@ def main():
                 results["profiles"][name]["browse"] = repeat(args, s, "browse", "closed", inputs, 8)
                 env_wrk = {"SLUGS": str(inputs / "slugs.txt"), "TOKENS": str(inputs / "tokens.txt")}
                 log("  ceilings and workloads")
-                results["ceilings"]["trivial (HTTP ceiling)"] = wrk_repeat(args, "trivial.lua", args.connections, env_wrk)
-                results["ceilings"]["article, cached"] = wrk_repeat(args, "article.lua", args.connections, env_wrk)
+                results["ceilings"]["trivial (HTTP ceiling)"] = wrk_repeat(args, "trivial.lua", args.connections, env_wrk, s)
+                results["ceilings"]["article, cached"] = wrk_repeat(args, "article.lua", args.connections, env_wrk, s)
                 results["workloads"]["login burst (4 connections)"] = repeat(args, s, "login", "closed", inputs, 4)
                 results["workloads"]["dashboard"] = repeat(args, s, "dashboard", "closed", inputs, args.connections)
                 results["workloads"]["browse (8 sessions)"] = results["profiles"][name]["browse"]
@@ -382,7 +397,7 @@ def main():
                     results["workloads"]["export"] = {"text": export_heap(f"http://127.0.0.1:{PORT}")}
             if name == "optimized - cache":
                 env_wrk = {"SLUGS": str(inputs / "slugs.txt")}
-                results["ceilings"]["article, uncached"] = wrk_repeat(args, "article.lua", args.connections, env_wrk)
+                results["ceilings"]["article, uncached"] = wrk_repeat(args, "article.lua", args.connections, env_wrk, s)
         finally:
             stop_server(s)
     log("pgbench -S ceiling")
