@@ -127,7 +127,14 @@ start_instance() { # n
     exec setsid java ${HOTPATH_JAVA_OPTS:--Xmx512m} -jar target/hotpath.jar) \
     </dev/null >> "$dir/instance-$n.log" 2>&1 &
   echo $! > "$dir/instance-$n.pid"
-  wait_until 60 "instance $n" curl -fs "http://127.0.0.1:$p/health/ready"
+  local pid; pid=$(cat "$dir/instance-$n.pid")
+  for _ in $(seq 1 600); do
+    curl -fs "http://127.0.0.1:$p/health/ready" >/dev/null 2>&1 && return 0
+    kill -0 "$pid" 2>/dev/null || { tail -n 30 "$dir/instance-$n.log" >&2; die "instance $n exited while starting"; }
+    sleep 0.1
+  done
+  tail -n 30 "$dir/instance-$n.log" >&2
+  die "instance $n did not come up within 60s"
 }
 stop_instance() { # n signal
   local pidf="$dir/instance-$1.pid" pid
@@ -135,6 +142,12 @@ stop_instance() { # n signal
   pid=$(cat "$pidf")
   kill "-${2:-TERM}" "$pid" 2>/dev/null || true
   for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  if kill -0 "$pid" 2>/dev/null; then # graceful shutdown overran 30 s: the port must be freed
+    log "instance $1 still running 30 s after SIG${2:-TERM}; killing it (its log: $dir/instance-$1.log)"
+    tail -n 20 "$dir/instance-$1.log" >&2 || true
+    kill -KILL "$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  fi
   rm -f "$pidf"
 }
 

@@ -371,22 +371,10 @@ class ClusterFaultsTest {
   }
 
   private static HttpResponse<String> send(String method, String path, String body, String token) {
-    var b =
-        HttpRequest.newBuilder(URI.create(BASE + path))
-            .timeout(Duration.ofSeconds(15))
-            .method(
-                method,
-                body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body));
-    if (body != null) {
-      b.header("Content-Type", "application/json");
-    }
-    if (token != null) {
-      b.header("Authorization", "Token " + token);
-    }
     try {
-      return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      return HTTP.send(
+          ClusterLoad.request(BASE, new Op(method, path, body, token)),
+          HttpResponse.BodyHandlers.ofString());
     } catch (IOException | InterruptedException e) {
       throw new AssertionError(method + " " + path, e);
     }

@@ -70,6 +70,15 @@ final class ClusterLoad implements AutoCloseable {
   }
 
   int send(Op op) {
+    try {
+      return http.send(request(base, op), HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (Exception e) {
+      return 0;
+    }
+  }
+
+  /** The HTTP request for {@code op} against {@code base} (JSON body, token auth). */
+  static HttpRequest request(String base, Op op) {
     var b =
         HttpRequest.newBuilder(URI.create(base + op.path()))
             .timeout(Duration.ofSeconds(15))
@@ -84,11 +93,7 @@ final class ClusterLoad implements AutoCloseable {
     if (op.token() != null) {
       b.header("Authorization", "Token " + op.token());
     }
-    try {
-      return http.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-    } catch (Exception e) {
-      return 0;
-    }
+    return b.build();
   }
 
   /** Stops the workers and totals what they saw. */
