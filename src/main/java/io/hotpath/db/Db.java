@@ -7,6 +7,7 @@ import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.List;
@@ -66,22 +67,25 @@ public final class Db implements Sql {
 
   @Override
   public Future<RowSet<Row>> query(String sql, Tuple args) {
-    if (perRequest != null) {
-      return perRequest
-          .withConnection(c -> observed(sql, c.preparedQuery(sql).execute(args)))
-          .recover(Db::translate);
-    }
-    return observed(sql, pool.preparedQuery(sql).execute(args)).recover(Db::translate);
+    return run(sql, c -> c.preparedQuery(sql).execute(args));
   }
 
   @Override
   public Future<RowSet<Row>> batch(String sql, List<Tuple> args) {
+    return run(sql, c -> c.preparedQuery(sql).executeBatch(args));
+  }
+
+  /** Runs one statement on the primary: the pool, or the request's own connection (DB_POOL=off). */
+  private Future<RowSet<Row>> run(String sql, Statement statement) {
     if (perRequest != null) {
-      return perRequest
-          .withConnection(c -> observed(sql, c.preparedQuery(sql).executeBatch(args)))
-          .recover(Db::translate);
+      return perRequest.withConnection(c -> observed(sql, statement.on(c))).recover(Db::translate);
     }
-    return observed(sql, pool.preparedQuery(sql).executeBatch(args)).recover(Db::translate);
+    return observed(sql, statement.on(pool)).recover(Db::translate);
+  }
+
+  /** One prepared statement, to run on whichever client the routing picks. */
+  private interface Statement {
+    Future<RowSet<Row>> on(SqlClient client);
   }
 
   private <T> Future<T> observed(String sql, Future<T> running) {
@@ -128,20 +132,20 @@ public final class Db implements Sql {
   private final class Reads implements Sql {
     @Override
     public Future<RowSet<Row>> query(String sql, Tuple args) {
-      if (!replica.serves(ReadFence.current())) {
-        return Db.this.query(sql, args);
-      }
-      return observed(sql, replica.pool().preparedQuery(sql).execute(args))
-          .recover(t -> onReplicaFailure(t, () -> Db.this.query(sql, args)));
+      return routed(sql, c -> c.preparedQuery(sql).execute(args));
     }
 
     @Override
     public Future<RowSet<Row>> batch(String sql, List<Tuple> args) {
+      return routed(sql, c -> c.preparedQuery(sql).executeBatch(args));
+    }
+
+    private Future<RowSet<Row>> routed(String sql, Statement statement) {
       if (!replica.serves(ReadFence.current())) {
-        return Db.this.batch(sql, args);
+        return run(sql, statement);
       }
-      return observed(sql, replica.pool().preparedQuery(sql).executeBatch(args))
-          .recover(t -> onReplicaFailure(t, () -> Db.this.batch(sql, args)));
+      return observed(sql, statement.on(replica.pool()))
+          .recover(t -> onReplicaFailure(t, () -> run(sql, statement)));
     }
 
     private Future<RowSet<Row>> onReplicaFailure(

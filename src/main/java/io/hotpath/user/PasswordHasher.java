@@ -23,10 +23,6 @@ public final class PasswordHasher {
   private final java.util.concurrent.atomic.AtomicInteger queued =
       new java.util.concurrent.atomic.AtomicInteger();
 
-  public PasswordHasher(WorkerExecutor cpu, int cost) {
-    this(cpu, cost, Integer.MAX_VALUE);
-  }
-
   /**
    * At most {@code maxQueued} hashes waiting or running; beyond that a hash fails at once with a
    * 503 (login bursts beyond capacity are shed, not queued into minutes of latency).
