@@ -120,7 +120,9 @@ public final class Db implements Sql {
     String message = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
     if (t instanceof java.net.ConnectException
         || t.getClass().getName().contains("ClosedConnection")
+        || t instanceof java.net.SocketException
         || message.contains("connection refused")
+        || message.contains("connection reset")
         || message.contains("max wait queue")
         || message.contains("timeout")
         || message.contains("closed")) {
