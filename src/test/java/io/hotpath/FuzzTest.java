@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -230,6 +231,124 @@ class FuzzTest {
   Arbitrary<String> headerName() {
     return Arbitraries.of(
         "If-None-Match", "Accept-Encoding", "X-Request-Id", "Content-Type", "Accept");
+  }
+
+  @Property(tries = 2500)
+  void any_raw_request_line_headers_and_percent_encoding_gets_no_5xx(
+      @ForAll("rawMethod") String method,
+      @ForAll("rawPath") String path,
+      @ForAll("rawHeaders") List<String> headers,
+      @ForAll boolean withHost) {
+    var sb = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\n");
+    if (withHost) {
+      sb.append("Host: localhost\r\n");
+    }
+    headers.forEach(h -> sb.append(h).append("\r\n"));
+    sb.append("Connection: close\r\n\r\n");
+    String raw = sb.toString();
+    try (var socket = new java.net.Socket("127.0.0.1", server.port())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(raw.getBytes(StandardCharsets.ISO_8859_1));
+      socket.getOutputStream().flush();
+      var reader =
+          new java.io.BufferedReader(
+              new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+      String status = reader.readLine();
+      assertThat(status).as("no answer to " + abbreviate(raw)).isNotNull();
+      int code = Integer.parseInt(status.split(" ")[1]);
+      assertThat(code).as(abbreviate(raw) + " -> " + status).isLessThan(500);
+    } catch (java.io.IOException e) {
+      throw new AssertionError("I/O failure for " + abbreviate(raw), e);
+    }
+  }
+
+  @Provide
+  Arbitrary<String> rawMethod() {
+    return Arbitraries.oneOf(
+        Arbitraries.of("GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH", "TRACE"),
+        Arbitraries.strings().withCharRange('A', 'Z').ofMinLength(1).ofMaxLength(12));
+  }
+
+  @Provide
+  Arbitrary<String> rawPath() {
+    Arbitrary<String> segment =
+        Arbitraries.oneOf(
+            Arbitraries.strings().withCharRange('a', 'z').ofMaxLength(10),
+            Arbitraries.of(
+                "%zz",
+                "%",
+                "%2",
+                "%00",
+                "%ff",
+                "%c0%af",
+                "%e0%a4%a",
+                "%25",
+                "..",
+                "%2e%2e",
+                "%2F",
+                ";x=1",
+                "a+b",
+                "%u0041",
+                "~",
+                "é"),
+            Arbitraries.integers().between(-5, 100_000).map(String::valueOf));
+    Arbitrary<String> template =
+        Arbitraries.of(
+            "/api/articles?tag={s}&limit={s}",
+            "/api/articles/{s}",
+            "/api/articles/{s}/comments/{s}",
+            "/api/profiles/{s}",
+            "/api/tags?{s}={s}",
+            "/api/{s}",
+            "/{s}",
+            "/api/articles/feed?offset={s}",
+            "/api/exports/{s}",
+            "/health/{s}",
+            "/metrics?{s}");
+    return Combinators.combine(template, segment.list().ofSize(2))
+        .as(
+            (t, s) ->
+                t.replaceFirst("\\{s\\}", java.util.regex.Matcher.quoteReplacement(s.get(0)))
+                    .replaceFirst("\\{s\\}", java.util.regex.Matcher.quoteReplacement(s.get(1))));
+  }
+
+  @Provide
+  Arbitrary<List<String>> rawHeaders() {
+    Arbitrary<String> name =
+        Arbitraries.oneOf(
+            Arbitraries.of(
+                // framing headers (Content-Length, Transfer-Encoding) are RequestAttackTest's: a
+                // declared body that never comes is a client that waits, not a server fault
+                "Authorization",
+                "Content-Type",
+                "If-None-Match",
+                "Accept-Encoding",
+                "X-Request-Id",
+                "X-Forwarded-For",
+                "Origin",
+                "Access-Control-Request-Method",
+                "Cookie",
+                "Range",
+                "Expect",
+                "Upgrade"),
+            Arbitraries.strings().withCharRange('a', 'z').ofMinLength(1).ofMaxLength(10));
+    Arbitrary<String> value =
+        Arbitraries.oneOf(
+            Arbitraries.strings().withCharRange(' ', '~').ofMaxLength(60),
+            Arbitraries.of(
+                "Token x.y.z",
+                "Bearer ",
+                "chunked",
+                "-1",
+                "99999999999999999999",
+                "gzip;q=x",
+                "*",
+                "\"",
+                "100-continue",
+                "bytes=0-",
+                "websocket",
+                "W/\"x\", *"));
+    return Combinators.combine(name, value).as((n, v) -> n + ": " + v).list().ofMaxSize(6);
   }
 
   /**

@@ -24,12 +24,13 @@ public final class TestServer {
   private static final AtomicLong SEQ = new AtomicLong();
   private static volatile TestServer instance;
 
-  final Hotpath app;
-  final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-  final String base;
+  public final Hotpath app;
+  public final HttpClient http =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  public final String base;
 
   /** A client for {@code app} (tests that start their own server). */
-  TestServer(Hotpath app) {
+  public TestServer(Hotpath app) {
     this.app = app;
     this.base = "http://127.0.0.1:" + app.port();
   }
@@ -48,7 +49,7 @@ public final class TestServer {
   }
 
   /** Test configuration: cheap bcrypt, free port, fresh data folder; overrides win. */
-  static Config config(Map<String, String> overrides) {
+  public static Config config(Map<String, String> overrides) {
     try {
       var env = new HashMap<>(System.getenv());
       env.put("PORT", "0");
@@ -145,6 +146,11 @@ public final class TestServer {
       throw new AssertionError("create article: " + r);
     }
     return r.json().at("/article/slug").asText();
+  }
+
+  /** The port the server listens on. */
+  public int port() {
+    return app.port();
   }
 
   /** Statements the server has sent to PostgreSQL so far. */
