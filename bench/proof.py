@@ -16,7 +16,7 @@ import argparse, csv, json, os, re, signal, statistics, subprocess, sys, time, u
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-JAR = ROOT / "target" / "hotpath.jar"
+JAR = ROOT / "bench" / "target" / "hotpath-bench.jar"  # BenchServer: the product + naive switches
 SECRET = "proof-" + "x" * 40
 HOLDER_PORT, PORT = 8090, 8091
 STARTED = []  # every server started, stopped at exit whatever happens
@@ -155,7 +155,7 @@ def postgres_cpu_seconds():
     script's children (load generators). Per-process accounting misses the backends that exit
     during a run (a connection per request), and the postmaster's cutime does not collect them."""
     busy, children = busy_seconds()
-    javas = [int(p) for p in os.popen("pgrep -f hotpath.jar").read().split()]
+    javas = [int(p) for p in os.popen("pgrep -f hotpath-bench.jar").read().split()]
     return busy - children - cpu_seconds(javas)
 
 

@@ -124,7 +124,7 @@ start_instance() { # n
     TRUST_PROXY=true DB_CONNECT_TIMEOUT_MS=${DB_CONNECT_TIMEOUT_MS:-1000} \
     SHUTDOWN_DRAIN_MS=${SHUTDOWN_DRAIN_MS:-1500} EVENT_LOOPS=${EVENT_LOOPS:-1} \
     REPLICA_MAX_LAG_MS=${REPLICA_MAX_LAG_MS:-1000} \
-    exec setsid java ${HOTPATH_JAVA_OPTS:--Xmx512m} -jar target/hotpath.jar) \
+    exec setsid java ${HOTPATH_JAVA_OPTS:--Xmx512m} -jar server/target/hotpath.jar) \
     </dev/null >> "$dir/instance-$n.log" 2>&1 &
   echo $! > "$dir/instance-$n.pid"
   local pid; pid=$(cat "$dir/instance-$n.pid")
@@ -170,7 +170,7 @@ nginx_conf() { # [instance to mark down]
 up() {
   [ -f "$dir/up" ] && die "already up ($dir); scripts/cluster.sh down first"
   install_missing
-  [ -f "$root/target/hotpath.jar" ] || "$root/hotpath" build
+  [ -f "$root/server/target/hotpath.jar" ] || "$root/hotpath" build
   JAVA_HOME=$("$root/hotpath" java); export PATH="$JAVA_HOME/bin:$PATH"
   rm -rf "$dir"; mkdir -p "$dir"
   head -c 48 /dev/urandom | base64 | tr -d '\n' > "$dir/jwt-secret"

@@ -20,7 +20,7 @@ if [ ! -x "$tools/node_modules/.bin/bru" ] || [ ! -x "$tools/node_modules/.bin/n
   (cd "$tools" && { [ -f package.json ] || echo '{"name":"hotpath-tools","private":true}' > package.json; } \
      && npm install --no-audit --no-fund --loglevel=error @usebruno/cli@4.1.0 newman@6.2.2)
 fi
-[ -f target/hotpath.jar ] || ./hotpath build
+[ -f server/target/hotpath.jar ] || ./hotpath build
 
 pids=()
 tmpdirs=()

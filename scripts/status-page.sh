@@ -15,7 +15,7 @@ if [ ! -d "$tools/node_modules/playwright-core" ]; then
   (cd "$tools" && { [ -f package.json ] || echo '{"name":"hotpath-tools","private":true}' > package.json; } \
      && npm install --no-audit --no-fund --loglevel=error playwright-core@1.64.1)
 fi
-[ -f target/hotpath.jar ] || ./hotpath build
+[ -f server/target/hotpath.jar ] || ./hotpath build
 data=$(mktemp -d)
 log=$root/.hotpath/status-page-server.log
 PORT=18090 DATA_DIR=$data RATE_LIMIT=off SHUTDOWN_DRAIN_MS=0 setsid ./hotpath start > "$log" 2>&1 &

@@ -1,0 +1,149 @@
+package io.hotpath;
+
+import io.hotpath.article.ArticleRoutes;
+import io.hotpath.auth.TokenVersions;
+import io.hotpath.auth.Tokens;
+import io.hotpath.cache.CacheSettings;
+import io.hotpath.comment.CommentRoutes;
+import io.hotpath.config.Config;
+import io.hotpath.dashboard.DashboardRoutes;
+import io.hotpath.export.ExportJob;
+import io.hotpath.export.Exports;
+import io.hotpath.jobs.JobHandler;
+import io.hotpath.jobs.JobQueue;
+import io.hotpath.jobs.JobRoutes;
+import io.hotpath.mail.Mailer;
+import io.hotpath.mail.WelcomeMail;
+import io.hotpath.notify.Notifications;
+import io.hotpath.ops.Health;
+import io.hotpath.ops.MetricsRoutes;
+import io.hotpath.ops.StatusRoutes;
+import io.hotpath.social.ProfileRoutes;
+import io.hotpath.social.Profiles;
+import io.hotpath.tag.PopularTags;
+import io.hotpath.user.PasswordHasher;
+import io.hotpath.user.UserRoutes;
+import io.hotpath.webhook.Webhooks;
+import io.vertx.ext.web.Router;
+import java.security.SecureRandom;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every feature, wired in dependency order on the shared {@link Infrastructure}: the faces other
+ * features use first (jobs, tokens, profiles, tags, webhooks, notifications, exports), then each
+ * feature's routes in the one order they are matched ({@link #api}), the operations routes, and the
+ * job handlers.
+ */
+record Features(
+    List<Consumer<Router>> api,
+    List<Consumer<Router>> ops,
+    Map<String, JobHandler> jobHandlers,
+    JobQueue jobs,
+    Tokens tokens,
+    TokenVersions tokenVersions,
+    Health health,
+    Deque<AutoCloseable> owned) {
+  private static final Logger LOG = LoggerFactory.getLogger(Features.class);
+
+  static Features wire(Infrastructure infra, Config config, Extension extension) {
+    var vertx = infra.vertx();
+    var db = infra.database().db();
+    var background = db.background();
+    var clock = infra.time().clock();
+    var settings = cacheSettings(config.cache());
+    boolean cachedReads = config.cache().enabled();
+    var owned = new ArrayDeque<AutoCloseable>();
+
+    var jobs = new JobQueue(background, clock, config.jobs().maxAttempts());
+    var tokens = new Tokens(vertx, jwtSecret(config), config.auth().jwtTtl());
+    var versions = new TokenVersions(infra.caches(), db, settings);
+    var hasher =
+        new PasswordHasher(infra.cpu(), config.auth().bcryptCost(), config.auth().hashQueue());
+    var profiles = new Profiles(infra.caches(), db, settings);
+    var tags = new PopularTags(infra.caches(), db, settings);
+    var webhooks = new Webhooks(vertx, background, jobs, infra.io(), config.webhooks(), clock);
+    owned.push(webhooks);
+    var notifications =
+        new Notifications(
+            vertx, background, jobs, webhooks, config.webhooks().notifyRepeatWindow(), clock);
+    owned.push(notifications);
+    var exports =
+        new Exports(
+            vertx,
+            background,
+            infra.database().cursorOptions(config.exports().idleTimeout()),
+            jobs,
+            config.exports(),
+            config.db().dataDir().resolve("exports"),
+            clock);
+    owned.push(exports);
+    var health = new Health(vertx, background, infra.caches().redis());
+
+    // matched in this order: fixed paths before the parameterised ones that would swallow them
+    var api = new ArrayList<Consumer<Router>>(extension.routesBefore(db));
+    api.add(new UserRoutes(db, hasher, tokens, versions, profiles, jobs));
+    api.add(new ProfileRoutes(db, profiles, notifications, cachedReads));
+    api.add(exports.routes()); // /api/articles/export before /api/articles/:slug
+    api.add(
+        new ArticleRoutes(
+            db,
+            config.http(),
+            infra.caches(),
+            settings,
+            cachedReads,
+            profiles,
+            tags,
+            notifications,
+            infra.cpu()));
+    api.add(new CommentRoutes(db, notifications, config.http()));
+    api.add(notifications.routes());
+    api.add(webhooks.routes());
+    api.add(new DashboardRoutes(vertx, db.reads(), config.ops().dashboardPartTimeout()));
+    api.add(new JobRoutes(jobs, config.ops().adminToken()));
+    api.add(tags.routes());
+
+    var ops =
+        List.<Consumer<Router>>of(health, new MetricsRoutes(infra.registry()), new StatusRoutes());
+    var mailer =
+        new Mailer(
+            infra.io(), Mailer.Smtp.of(config.mail()), config.db().dataDir().resolve("outbox"));
+    Map<String, JobHandler> handlers =
+        Map.of(
+            WelcomeMail.KIND,
+            new WelcomeMail(mailer),
+            Notifications.KIND,
+            notifications,
+            Webhooks.KIND,
+            webhooks.job(),
+            ExportJob.KIND,
+            exports.job());
+    return new Features(List.copyOf(api), ops, handlers, jobs, tokens, versions, health, owned);
+  }
+
+  static CacheSettings cacheSettings(Config.Cache c) {
+    return new CacheSettings(c.l1MaxEntries(), c.l1Ttl(), c.ttl(), c.negativeTtl());
+  }
+
+  private static String jwtSecret(Config config) {
+    return config
+        .auth()
+        .jwtSecret()
+        .orElseGet(
+            () -> {
+              LOG.warn(
+                  "JWT_SECRET is not set: using a random secret, so tokens stop working when this"
+                      + " process exits");
+              byte[] bytes = new byte[48];
+              new SecureRandom().nextBytes(bytes);
+              return Base64.getEncoder().encodeToString(bytes);
+            });
+  }
+}

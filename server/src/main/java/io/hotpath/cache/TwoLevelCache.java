@@ -1,0 +1,351 @@
+package io.hotpath.cache;
+
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import io.lettuce.core.KeyValue;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+
+/**
+ * One named cache: L1 in-process (Caffeine), L2 Redis when configured, then the database loader.
+ *
+ * <ul>
+ *   <li><b>Cache-aside</b>: {@link #get} and {@link #getAll} read L1, then L2 (one MGET for a
+ *       batch), then load every remaining miss with one call of the batch loader (one SQL statement
+ *       with {@code = ANY($1)}), and fill L2 in one pipelined write.
+ *   <li><b>Stampede prevention</b>: concurrent misses of one key on one instance share one load
+ *       (Caffeine's in-flight futures). Across instances, a single-key miss takes a short Redis
+ *       lock (SET NX PX); the others poll L2 on Vert.x timers (never sleeping on the event loop)
+ *       until the value appears or the lock would have expired.
+ *   <li><b>TTLs with jitter</b> (±10%) in L2; "not found" is cached too, for a shorter time.
+ *   <li><b>Invalidation</b> ({@link #invalidate}) drops L1, deletes L2 and publishes the keys so
+ *       other instances drop their L1 copy; while Redis is down the keys are remembered and
+ *       replayed when it returns.
+ * </ul>
+ *
+ * Keys in Redis are {@code v1:<cache>:<id>}: bump the version when a cached shape changes.
+ */
+public final class TwoLevelCache<V> {
+  static final String VERSION = "v1";
+  private static final byte[] NOT_FOUND = new byte[0];
+  private static final int LOCK_POLLS =
+      120; // x 25 ms: waiters give up only when the lock (3 s) would have expired
+  private static final long LOCK_POLL_MS = 25;
+
+  private final String name;
+  private final Caches owner;
+  private final Vertx vertx;
+  private final RedisLink redis;
+  private final ObjectMapper json;
+  private final JavaType type;
+  private final Duration ttl;
+  private final Duration negativeTtl;
+  private final Function<Set<String>, Future<Map<String, V>>> loader;
+  private final AsyncCache<String, Optional<V>> l1;
+  private final java.util.function.LongSupplier ticker;
+
+  final LongAdder l2Hits = new LongAdder();
+  final LongAdder l2Misses = new LongAdder();
+  final LongAdder loads = new LongAdder();
+  final LongAdder loadNanos = new LongAdder();
+
+  TwoLevelCache(
+      String name,
+      Caches owner,
+      Vertx vertx,
+      RedisLink redis,
+      ObjectMapper json,
+      JavaType type,
+      CacheSettings settings,
+      Function<Set<String>, Future<Map<String, V>>> loader,
+      java.util.function.LongSupplier ticker) {
+    this.name = name;
+    this.ticker = ticker;
+    this.owner = owner;
+    this.vertx = vertx;
+    this.redis = redis;
+    this.json = json;
+    this.type = type;
+    this.ttl = settings.ttl();
+    this.negativeTtl = settings.negativeTtl();
+    this.loader = loader;
+    Duration l1Ttl = settings.l1Ttl();
+    Duration l1Negative =
+        settings.negativeTtl().compareTo(l1Ttl) < 0 ? settings.negativeTtl() : l1Ttl;
+    this.l1 =
+        Caffeine.newBuilder()
+            .ticker(ticker::getAsLong)
+            .maximumSize(settings.l1MaxEntries())
+            .recordStats()
+            .expireAfter(
+                new Expiry<String, Optional<V>>() {
+                  @Override
+                  public long expireAfterCreate(String k, Optional<V> v, long now) {
+                    return (v.isPresent() ? l1Ttl : l1Negative).toNanos();
+                  }
+
+                  @Override
+                  public long expireAfterUpdate(String k, Optional<V> v, long now, long current) {
+                    return expireAfterCreate(k, v, now);
+                  }
+
+                  @Override
+                  public long expireAfterRead(String k, Optional<V> v, long now, long current) {
+                    return current;
+                  }
+                })
+            .buildAsync();
+  }
+
+  public String name() {
+    return name;
+  }
+
+  AsyncCache<String, Optional<V>> l1() {
+    return l1;
+  }
+
+  /** The value for {@code id}, or empty when the loader found nothing. */
+  public Future<Optional<V>> get(String id) {
+    CompletableFuture<Optional<V>> cf = l1.get(id, (k, executor) -> toCompletable(loadOne(k)));
+    return Future.fromCompletionStage(cf, vertx.getOrCreateContext());
+  }
+
+  /**
+   * The values found for {@code ids} (absent ids are missing from the map), in one batch per level.
+   */
+  public Future<Map<String, V>> getAll(Collection<String> ids) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    CompletableFuture<Map<String, Optional<V>>> cf =
+        l1.getAll(
+            new LinkedHashSet<>(ids),
+            (missing, executor) -> toCompletable(loadMany(new LinkedHashSet<>(missing))));
+    return Future.fromCompletionStage(cf, vertx.getOrCreateContext())
+        .map(
+            found -> {
+              var out = new HashMap<String, V>(found.size() * 2);
+              found.forEach((k, v) -> v.ifPresent(x -> out.put(k, x)));
+              return out;
+            });
+  }
+
+  /**
+   * Drops the ids everywhere: this instance's L1, Redis, and (through pub/sub) the other instances'
+   * L1. Completes when Redis has deleted them (or is known to be down: then they are replayed
+   * later).
+   */
+  public Future<Void> invalidate(Collection<String> ids) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    invalidateLocal(ids);
+    return redis.configured() ? owner.invalidateRemote(this, ids) : Future.succeededFuture();
+  }
+
+  void invalidateLocal(Collection<String> ids) {
+    l1.synchronous().invalidateAll(ids);
+  }
+
+  String key(String id) {
+    return VERSION + ":" + name + ":" + id;
+  }
+
+  private Future<Optional<V>> loadOne(String id) {
+    if (!redis.available()) {
+      return loadFromDb(Set.of(id)).map(m -> Optional.ofNullable(m.get(id)));
+    }
+    String key = key(id);
+    return redis
+        .get(key)
+        .transform(
+            ar -> {
+              if (ar.succeeded() && ar.result() != null) {
+                l2Hits.increment();
+                return Future.succeededFuture(decode(ar.result()));
+              }
+              l2Misses.increment();
+              if (ar.failed()) {
+                return loadFromDb(Set.of(id)).map(m -> Optional.ofNullable(m.get(id)));
+              }
+              return lockedLoad(id);
+            });
+  }
+
+  /**
+   * A miss in L2 too: one instance loads under a short Redis lock, the others wait for its value.
+   */
+  private Future<Optional<V>> lockedLoad(String id) {
+    String key = key(id);
+    return redis
+        .tryLock("lock:" + key, LOCK_POLLS * LOCK_POLL_MS)
+        .transform(
+            lock -> {
+              if (lock.succeeded() && Boolean.TRUE.equals(lock.result())) {
+                return loadAndStore(Set.of(id))
+                    .map(m -> Optional.ofNullable(m.get(id)))
+                    .andThen(x -> redis.del(List.of("lock:" + key)));
+              }
+              if (lock.failed()) {
+                return loadFromDb(Set.of(id)).map(m -> Optional.ofNullable(m.get(id)));
+              }
+              return awaitOtherLoader(id, key, 0);
+            });
+  }
+
+  /** Another instance holds the load lock: poll L2 on timers until its value lands. */
+  private Future<Optional<V>> awaitOtherLoader(String id, String key, int attempt) {
+    if (attempt >= LOCK_POLLS) {
+      return loadAndStore(Set.of(id)).map(m -> Optional.ofNullable(m.get(id)));
+    }
+    Promise<Void> tick = Promise.promise();
+    vertx.setTimer(LOCK_POLL_MS, t -> tick.complete());
+    return tick.future()
+        .compose(v -> redis.get(key))
+        .transform(
+            ar -> {
+              if (ar.succeeded() && ar.result() != null) {
+                l2Hits.increment();
+                return Future.succeededFuture(decode(ar.result()));
+              }
+              if (ar.failed()) {
+                return loadFromDb(Set.of(id)).map(m -> Optional.ofNullable(m.get(id)));
+              }
+              return awaitOtherLoader(id, key, attempt + 1);
+            });
+  }
+
+  private Future<Map<String, Optional<V>>> loadMany(Set<String> ids) {
+    if (!redis.available()) {
+      return loadFromDb(ids).map(found -> complete(ids, found));
+    }
+    var keys = new ArrayList<String>(ids.size());
+    for (String id : ids) {
+      keys.add(key(id));
+    }
+    return redis
+        .mget(keys)
+        .transform(
+            ar -> {
+              var result = new HashMap<String, Optional<V>>(ids.size() * 2);
+              var missing = new LinkedHashSet<String>();
+              if (ar.succeeded()) {
+                var it = ids.iterator();
+                for (KeyValue<String, byte[]> kv : ar.result()) {
+                  String id = it.next();
+                  if (kv.hasValue()) {
+                    result.put(id, decode(kv.getValue()));
+                  } else {
+                    missing.add(id);
+                  }
+                }
+                l2Hits.add(result.size());
+                l2Misses.add(missing.size());
+              } else {
+                missing.addAll(ids);
+              }
+              if (missing.isEmpty()) {
+                return Future.succeededFuture(result);
+              }
+              if (missing.size() == 1 && ar.succeeded()) {
+                // a single hot key (e.g. one article read by many): same cross-instance lock as
+                // get()
+                String only = missing.iterator().next();
+                return lockedLoad(only)
+                    .map(
+                        v -> {
+                          result.put(only, v);
+                          return result;
+                        });
+              }
+              Future<Map<String, V>> loaded =
+                  ar.succeeded() ? loadAndStore(missing) : loadFromDb(missing);
+              return loaded.map(
+                  found -> {
+                    result.putAll(complete(missing, found));
+                    return result;
+                  });
+            });
+  }
+
+  /**
+   * Loads from the database, then writes every result (and every "not found") to L2 in one
+   * pipeline.
+   */
+  private Future<Map<String, V>> loadAndStore(Set<String> ids) {
+    return loadFromDb(ids)
+        .andThen(
+            ar -> {
+              if (ar.succeeded() && redis.available()) {
+                var values = new HashMap<String, byte[]>(ids.size() * 2);
+                for (String id : ids) {
+                  V v = ar.result().get(id);
+                  values.put(key(id), v == null ? NOT_FOUND : encode(v));
+                }
+                redis.setAll(values, k -> jittered(values.get(k).length == 0 ? negativeTtl : ttl));
+              }
+            });
+  }
+
+  private Future<Map<String, V>> loadFromDb(Set<String> ids) {
+    long t0 = ticker.getAsLong();
+    loads.add(ids.size());
+    return loader.apply(ids).andThen(ar -> loadNanos.add(ticker.getAsLong() - t0));
+  }
+
+  private Map<String, Optional<V>> complete(Set<String> ids, Map<String, V> found) {
+    var out = new HashMap<String, Optional<V>>(ids.size() * 2);
+    for (String id : ids) {
+      out.put(id, Optional.ofNullable(found.get(id)));
+    }
+    return out;
+  }
+
+  private static long jittered(Duration d) {
+    long ms = d.toMillis();
+    return Math.max(1, ms + ThreadLocalRandom.current().nextLong(-ms / 10, ms / 10 + 1));
+  }
+
+  private byte[] encode(V v) {
+    try {
+      return json.writeValueAsBytes(v);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private Optional<V> decode(byte[] bytes) {
+    if (bytes.length == 0) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(json.readValue(bytes, type));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cache " + name + ": stored value has an unexpected shape", e);
+    }
+  }
+
+  private static <T> CompletableFuture<T> toCompletable(Future<T> f) {
+    return f.toCompletionStage().toCompletableFuture();
+  }
+}

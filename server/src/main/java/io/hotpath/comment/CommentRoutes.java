@@ -1,0 +1,65 @@
+package io.hotpath.comment;
+
+import io.hotpath.config.Config;
+import io.hotpath.db.Db;
+import io.hotpath.http.Input;
+import io.hotpath.http.Json;
+import io.hotpath.http.Paging;
+import io.hotpath.http.PathIds;
+import io.hotpath.http.TextRules;
+import io.hotpath.http.Viewer;
+import io.hotpath.notify.Notifications;
+import io.vertx.ext.web.Router;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** HTTP for comments: list (paged, default 100), add, delete (author only). */
+public final class CommentRoutes implements Consumer<Router> {
+  static final int BODY_MAX = 20_000;
+  private static final int DEFAULT_LIMIT = 100;
+
+  private final CommentService service;
+  private final int maxLimit;
+  private final int maxOffset;
+
+  public CommentRoutes(Db db, Notifications notifications, Config.Http http) {
+    this.service = new CommentService(db, notifications);
+    this.maxLimit = Math.max(http.maxPageSize(), DEFAULT_LIMIT);
+    this.maxOffset = http.maxOffset();
+  }
+
+  @Override
+  public void accept(Router router) {
+    router
+        .get("/api/articles/:slug/comments")
+        .handler(
+            ctx -> {
+              var page = Paging.of(ctx, DEFAULT_LIMIT, maxLimit, maxOffset);
+              service
+                  .list(Viewer.id(ctx), ctx.pathParam("slug"), page.limit(), page.offset())
+                  .onSuccess(list -> Json.ok(ctx, Map.of("comments", list)))
+                  .onFailure(ctx::fail);
+            });
+    router
+        .post("/api/articles/:slug/comments")
+        .handler(Viewer.required())
+        .handler(
+            ctx -> {
+              var in = Input.body(ctx, "comment");
+              String body = in.required("body", BODY_MAX, TextRules.Kind.MULTILINE);
+              service
+                  .add(Viewer.requireId(ctx), ctx.pathParam("slug"), body)
+                  .onSuccess(c -> Json.send(ctx, 201, Map.of("comment", c)))
+                  .onFailure(ctx::fail);
+            });
+    router
+        .delete("/api/articles/:slug/comments/:id")
+        .handler(Viewer.required())
+        .handler(
+            ctx ->
+                service
+                    .delete(Viewer.requireId(ctx), ctx.pathParam("slug"), PathIds.of(ctx, "id"))
+                    .onSuccess(v -> ctx.response().setStatusCode(204).end())
+                    .onFailure(ctx::fail));
+  }
+}

@@ -1,0 +1,182 @@
+package io.hotpath.db;
+
+import io.hotpath.config.Config;
+import io.hotpath.kernel.Observer;
+import io.hotpath.kernel.Time;
+import io.hotpath.replica.Replica;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.PoolOptions;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where the data lives: the server named by DATABASE_URL, or else the embedded one started here.
+ * Runs the migrations, then opens the reactive, pipelined pool (and the replica's, when one is
+ * configured). Blocking: call from main or a worker, never from an event loop.
+ *
+ * <p>Every connection the server opens tells PostgreSQL to end it when it idles inside a
+ * transaction (DB_IDLE_IN_TRANSACTION_TIMEOUT_MS) and to cancel statements that run too long
+ * (DB_STATEMENT_TIMEOUT_MS): a safety net under the code that releases its resources, so a leak can
+ * never hold a connection, a snapshot or locks for longer than that.
+ */
+public final class Database implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+  private final Optional<EmbeddedPostgresServer> embedded;
+  private final PgConnectOptions connectOptions;
+  private final Db db;
+  private final Optional<Replica> replica;
+
+  private Database(
+      Optional<EmbeddedPostgresServer> embedded,
+      PgConnectOptions connectOptions,
+      Db db,
+      Optional<Replica> replica) {
+    this.embedded = embedded;
+    this.connectOptions = connectOptions;
+    this.db = db;
+    this.replica = replica;
+  }
+
+  /** Connects (starting the embedded server if no DATABASE_URL), migrates and opens the pool. */
+  public static Database open(
+      Config config,
+      Vertx vertx,
+      Observer observer,
+      MeterRegistry registry,
+      StatementTarget.Decorator statements,
+      Time time,
+      Function<String, DbErrors.PoolState> poolState) {
+    var c = config.db();
+    Optional<EmbeddedPostgresServer> embedded =
+        c.url().isPresent()
+            ? Optional.empty()
+            : Optional.of(
+                EmbeddedPostgresServer.start(
+                    c.dataDir().resolve("postgres"), c.embeddedSynchronousCommit()));
+    try {
+      String url = c.url().orElseGet(() -> embedded.orElseThrow().url());
+      var options = options(url, config, "hotpath");
+      Migrations.migrate(jdbcUrl(options), options.getUser(), options.getPassword());
+      var poolOptions =
+          new PoolOptions()
+              .setName("hotpath-db")
+              .setMaxSize(c.poolSize())
+              .setMaxWaitQueueSize(c.maxWaitQueue())
+              .setConnectionTimeout((int) c.connectTimeout().toMillis())
+              .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS)
+              .setEventLoopSize(config.http().eventLoops());
+      var net = net(config);
+      var pool =
+          PgBuilder.pool().with(poolOptions).with(net).connectingTo(options).using(vertx).build();
+      LOG.info(
+          "database pool: {} connections, pipelining limit {}", c.poolSize(), c.pipeliningLimit());
+      Optional<Replica> replica =
+          config
+              .replica()
+              .url()
+              .map(
+                  r ->
+                      new Replica(
+                          vertx,
+                          pool,
+                          PgBuilder.pool()
+                              .with(new PoolOptions(poolOptions).setName("hotpath-db-replica"))
+                              .with(net)
+                              .connectingTo(options(r, config, "hotpath"))
+                              .using(vertx)
+                              .build(),
+                          time.clock(),
+                          config.replica().maxLag(),
+                          config.replica().poll(),
+                          registry));
+      replica.ifPresent(
+          r ->
+              LOG.info(
+                  "replica pool: {} connections; reads tolerate {} ms of lag",
+                  c.poolSize(),
+                  config.replica().maxLag().toMillis()));
+      var target = statements.decorate(options, StatementTarget.of(pool));
+      var db =
+          new Db(
+              pool, observer, replica, target, () -> poolState.apply("hotpath-db"), time.ticker());
+      return new Database(embedded, options, db, replica);
+    } catch (RuntimeException e) {
+      embedded.ifPresent(EmbeddedPostgresServer::close);
+      throw e;
+    }
+  }
+
+  /**
+   * Connect options for {@code url}: pipelining, the prepared-statement cache, the session's
+   * timeouts and an application name that shows in pg_stat_activity.
+   */
+  private static PgConnectOptions options(String url, Config config, String application) {
+    var c = config.db();
+    var o =
+        PgConnectOptions.fromUri(url)
+            .setPipeliningLimit(c.pipeliningLimit())
+            .setCachePreparedStatements(true)
+            .setPreparedStatementCacheMaxSize(512);
+    o.addProperty("application_name", application);
+    o.addProperty("statement_timeout", Long.toString(c.statementTimeout().toMillis()));
+    o.addProperty(
+        "idle_in_transaction_session_timeout",
+        Long.toString(c.idleInTransactionTimeout().toMillis()));
+    return o;
+  }
+
+  private static NetClientOptions net(Config config) {
+    return new NetClientOptions()
+        .setConnectTimeout((int) config.db().connectTimeout().toMillis())
+        .setTcpNoDelay(true)
+        .setTcpKeepAlive(true);
+  }
+
+  /**
+   * Options for a connection of its own that holds a cursor open while a client reads (exports): no
+   * statement timeout (the cursor's one statement lasts the whole export), ended by PostgreSQL when
+   * its client reads nothing for {@code idle} (the cursor then waits, idle in its transaction).
+   */
+  public PgConnectOptions cursorOptions(Duration idle) {
+    var o = new PgConnectOptions(connectOptions);
+    o.addProperty("application_name", "hotpath-export");
+    o.addProperty("statement_timeout", "0");
+    o.addProperty("idle_in_transaction_session_timeout", Long.toString(idle.toMillis()));
+    return o;
+  }
+
+  /** The JDBC URL for the same database, for blocking tools (Flyway, the data generator). */
+  public static String jdbcUrl(PgConnectOptions o) {
+    return "jdbc:postgresql://" + o.getHost() + ":" + o.getPort() + "/" + o.getDatabase();
+  }
+
+  public Db db() {
+    return db;
+  }
+
+  /** The replica, when DATABASE_REPLICA_URL is set. */
+  public Optional<Replica> replica() {
+    return replica;
+  }
+
+  /** Options for connections of their own (LISTEN, exports), with the server's session settings. */
+  public PgConnectOptions connectOptions() {
+    return connectOptions;
+  }
+
+  @Override
+  public void close() {
+    replica.ifPresent(Replica::close);
+    db.pool().close().await();
+    embedded.ifPresent(EmbeddedPostgresServer::close);
+  }
+}

@@ -1,0 +1,193 @@
+package io.hotpath.db;
+
+import io.hotpath.kernel.Observer;
+import io.hotpath.replica.ReadFence;
+import io.hotpath.replica.Replica;
+import io.vertx.core.Future;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The one door to PostgreSQL: every statement Hotpath runs passes here, so it can be counted (the
+ * N+1 tests read {@link #statementsExecuted()}), timed and traced ({@link Observer}), routed (the
+ * replica for lag-tolerant reads) and its failures translated once ({@link DbErrors}: an unusable
+ * database is a 503 that says the pool's state and how long the statement waited).
+ *
+ * <p>The pool is the reactive client's: connections are pipelined (DB_PIPELINING_LIMIT) and
+ * prepared statements are cached per connection.
+ */
+public final class Db implements Sql {
+  private final Pool pool;
+  private final Observer observer;
+  private final Optional<Replica> replica;
+  private final StatementTarget target;
+  private final Supplier<DbErrors.PoolState> poolState;
+  private final LongSupplier ticker;
+  private final LongAdder statements = new LongAdder();
+  private final Sql reads;
+
+  /**
+   * Statements go to {@code target} (the pool unless an extension says otherwise), transactions to
+   * {@code pool}; lag-tolerant reads to {@code replica} when present and fresh enough.
+   */
+  public Db(
+      Pool pool,
+      Observer observer,
+      Optional<Replica> replica,
+      StatementTarget target,
+      Supplier<DbErrors.PoolState> poolState,
+      LongSupplier ticker) {
+    this.pool = pool;
+    this.observer = observer;
+    this.replica = replica;
+    this.target = target;
+    this.poolState = poolState;
+    this.ticker = ticker;
+    this.reads = replica.isPresent() ? new Reads(replica.get()) : this;
+  }
+
+  /** A door to {@code pool} alone: no replica, no extension (tests, tools). */
+  public static Db on(Pool pool, Observer observer) {
+    return new Db(
+        pool,
+        observer,
+        Optional.empty(),
+        StatementTarget.of(pool),
+        () -> new DbErrors.PoolState(-1, -1, -1),
+        System::nanoTime);
+  }
+
+  /**
+   * The same pool for work that is not a request's (jobs, health checks, monitors): always the pool
+   * and the primary, and its statements are counted apart, so the N+1 tests count only what
+   * requests cost.
+   */
+  public Db background() {
+    return new Db(pool, observer, Optional.empty(), StatementTarget.of(pool), poolState, ticker);
+  }
+
+  /**
+   * Where reads that tolerate lag (list pages, counts, comment lists) run: the replica when it is
+   * fresh enough for this request's {@link ReadFence}, else the primary. A replica read that fails
+   * because the replica is unreachable is retried once on the primary, so a stopped replica costs
+   * latency, never an error. Cache loaders must NOT use this: a stale row loaded right after an
+   * invalidation would be cached for a whole TTL.
+   */
+  public Sql reads() {
+    return reads;
+  }
+
+  @Override
+  public Future<RowSet<Row>> query(String sql, Tuple args) {
+    return onPrimary(sql, c -> c.preparedQuery(sql).execute(args));
+  }
+
+  @Override
+  public Future<RowSet<Row>> batch(String sql, List<Tuple> args) {
+    return onPrimary(sql, c -> c.preparedQuery(sql).executeBatch(args));
+  }
+
+  private Future<RowSet<Row>> onPrimary(String sql, Function<SqlClient, Future<RowSet<Row>>> st) {
+    long t0 = ticker.getAsLong();
+    return target.run(c -> observed(sql, st.apply(c))).recover(t -> translated(t, t0));
+  }
+
+  private <T> Future<T> observed(String sql, Future<T> running) {
+    statements.increment();
+    var call = observer.start("db", sql);
+    return running.andThen(ar -> call.end(ar.cause()));
+  }
+
+  private <T> Future<T> translated(Throwable t, long t0) {
+    return Future.failedFuture(
+        DbErrors.translate(t, poolState.get(), Duration.ofNanos(ticker.getAsLong() - t0)));
+  }
+
+  /**
+   * Runs {@code work} in one transaction: committed when its future succeeds, rolled back when it
+   * fails (the failure is passed on, translated like a single statement's).
+   */
+  public <T> Future<T> inTransaction(Function<Sql, Future<T>> work) {
+    long t0 = ticker.getAsLong();
+    return pool.withTransaction(conn -> work.apply(new Tx(conn))).recover(t -> translated(t, t0));
+  }
+
+  /** Statements run since start (BEGIN/COMMIT not included). */
+  public long statementsExecuted() {
+    return statements.sum();
+  }
+
+  /** The underlying pool, for health checks and shutdown. */
+  public Pool pool() {
+    return pool;
+  }
+
+  private final class Reads implements Sql {
+    private final Replica replica;
+
+    Reads(Replica replica) {
+      this.replica = replica;
+    }
+
+    @Override
+    public Future<RowSet<Row>> query(String sql, Tuple args) {
+      return routed(sql, c -> c.preparedQuery(sql).execute(args));
+    }
+
+    @Override
+    public Future<RowSet<Row>> batch(String sql, List<Tuple> args) {
+      return routed(sql, c -> c.preparedQuery(sql).executeBatch(args));
+    }
+
+    private Future<RowSet<Row>> routed(String sql, Function<SqlClient, Future<RowSet<Row>>> st) {
+      if (!replica.serves(ReadFence.current())) {
+        return onPrimary(sql, st);
+      }
+      return observed(sql, st.apply(replica.pool()))
+          .recover(
+              t -> {
+                if (!replicaUnusable(t)) {
+                  return Future.failedFuture(t);
+                }
+                replica.markDown(t);
+                return onPrimary(sql, st);
+              });
+    }
+  }
+
+  /** The replica itself is the problem: unreachable, or a query cancelled by WAL replay. */
+  private static boolean replicaUnusable(Throwable t) {
+    return DbErrors.classify(t) != DbErrors.Kind.NONE
+        || (t instanceof PgException pg && "40001".equals(pg.getSqlState()));
+  }
+
+  private final class Tx implements Sql {
+    private final SqlConnection conn;
+
+    Tx(SqlConnection conn) {
+      this.conn = conn;
+    }
+
+    @Override
+    public Future<RowSet<Row>> query(String sql, Tuple args) {
+      return observed(sql, conn.preparedQuery(sql).execute(args));
+    }
+
+    @Override
+    public Future<RowSet<Row>> batch(String sql, List<Tuple> args) {
+      return observed(sql, conn.preparedQuery(sql).executeBatch(args));
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package io.hotpath.ops;
+
+import io.hotpath.http.RequestId;
+import io.hotpath.http.RouteTemplates;
+import io.hotpath.kernel.RequestScope;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Per request: the slow-request log (over SLOW_REQUEST_MS: method, route, status, duration, request
+ * id) and, when tracing is on, the server span that statement spans hang under. Request counts,
+ * latency histograms, in-flight requests and response sizes per route come from Vert.x's Micrometer
+ * metrics (labels: route, method, code).
+ */
+public final class RequestTelemetry implements Handler<RoutingContext> {
+  private static final Logger SLOW = LoggerFactory.getLogger("hotpath.slow-request");
+
+  private final long slowNanos;
+  private final Tracer tracer;
+
+  public RequestTelemetry(Duration slowRequest, Telemetry telemetry) {
+    this.slowNanos = slowRequest.toNanos();
+    this.tracer = telemetry.tracer();
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    long t0 = System.nanoTime();
+    Span span = null;
+    if (tracer != null) {
+      span =
+          tracer
+              .spanBuilder(Metrics.methodTag(ctx.request().method().name()))
+              .setSpanKind(SpanKind.SERVER)
+              .setParent(Context.root())
+              .setAttribute("http.request.method", ctx.request().method().name())
+              .setAttribute("url.path", RouteTemplates.bounded(ctx.request().path()))
+              .setAttribute("hotpath.request_id", RequestId.of(ctx))
+              .startSpan();
+      var scope = RequestScope.current();
+      if (scope != null) {
+        scope.put(Telemetry.TRACE, Context.root().with(span));
+      }
+    }
+    Span requestSpan = span;
+    ctx.addEndHandler(
+        ar -> {
+          long nanos = System.nanoTime() - t0;
+          int status = ctx.response().getStatusCode();
+          String route = RouteTemplates.of(ctx);
+          String method = Metrics.methodTag(ctx.request().method().name());
+          if (requestSpan != null) {
+            requestSpan.updateName(method + " " + route);
+            requestSpan.setAttribute("http.route", route);
+            requestSpan.setAttribute("http.response.status_code", status);
+            if (status >= 500) {
+              requestSpan.setStatus(StatusCode.ERROR);
+            }
+            requestSpan.end();
+          }
+          if (nanos >= slowNanos) {
+            SLOW.atWarn()
+                .addKeyValue("method", method)
+                .addKeyValue("route", route)
+                .addKeyValue("status", status)
+                .addKeyValue("duration_ms", nanos / 1_000_000.0)
+                .addKeyValue("request_id", RequestId.of(ctx))
+                .log("slow request: {} {} {} in {} ms", method, route, status, nanos / 1_000_000);
+          }
+        });
+    ctx.next();
+  }
+}

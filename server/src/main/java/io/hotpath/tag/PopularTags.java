@@ -1,0 +1,52 @@
+package io.hotpath.tag;
+
+import io.hotpath.cache.CacheSettings;
+import io.hotpath.cache.Caches;
+import io.hotpath.cache.TwoLevelCache;
+import io.hotpath.db.Sql;
+import io.vertx.core.Future;
+import io.vertx.ext.web.Router;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The tag feature's public face: the tags in use, most used first (at most {@link #LIMIT}), cached
+ * under one key that every article write touching tags invalidates through {@link #invalidate()}.
+ */
+public final class PopularTags {
+  static final int LIMIT = 1000;
+  private static final String KEY = "popular";
+
+  private final TwoLevelCache<Names> cache;
+  private final TagRoutes routes;
+
+  public PopularTags(Caches caches, Sql sql, CacheSettings settings) {
+    var repo = new TagRepository(sql);
+    this.cache =
+        caches.readCache(
+            "tags",
+            caches.type(Names.class),
+            settings,
+            keys -> repo.popular(LIMIT).map(tags -> Map.of(KEY, new Names(tags))));
+    this.routes = new TagRoutes(this);
+  }
+
+  /** {@code GET /api/tags}. */
+  public Consumer<Router> routes() {
+    return routes;
+  }
+
+  /** The tags in use, most used first. */
+  Future<List<String>> list() {
+    return cache.get(KEY).map(p -> p.map(Names::tags).orElse(List.of()));
+  }
+
+  /** After an article write that added or removed tags; completes once every instance knows. */
+  public Future<Void> invalidate() {
+    return cache.invalidate(List.of(KEY));
+  }
+
+  /** The cached value: the tag names in popularity order. */
+  record Names(List<String> tags) {}
+}
