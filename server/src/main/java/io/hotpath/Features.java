@@ -85,7 +85,7 @@ record Features(
             config.db().dataDir().resolve("exports"),
             clock);
     owned.push(exports);
-    var health = new Health(vertx, background, infra.caches().redis());
+    var health = new Health(vertx, background, infra.caches().redis(), infra.time().ticker());
 
     // matched in this order: fixed paths before the parameterised ones that would swallow them
     var api = new ArrayList<Consumer<Router>>(extension.routesBefore(db));

@@ -70,7 +70,8 @@ public final class Hotpath implements AutoCloseable {
       var features = Features.wire(infra, config, extension);
       infra.owned().push(() -> Infrastructure.closeAll(features.owned()));
       var servers = Servers.start(infra, features, config);
-      EventLoopDelay.start(infra.vertx(), infra.registry(), config.http().eventLoops());
+      EventLoopDelay.start(
+          infra.vertx(), infra.registry(), config.http().eventLoops(), infra.time().ticker());
       var worker = startJobs(infra, features, config);
       LOG.info("Hotpath listening on http://{}:{}/api", config.http().host(), servers.port());
       return new Hotpath(infra, features, servers, worker, config.http().shutdownDrain());
@@ -99,7 +100,8 @@ public final class Hotpath implements AutoCloseable {
                 j.backoffBase(),
                 Map.of(ExportJob.KIND, config.exports().jobsAtOnce())),
             infra.telemetry(),
-            infra.registry());
+            infra.registry(),
+            infra.time().ticker());
     worker.start().await();
     return worker;
   }

@@ -46,7 +46,9 @@ record Infrastructure(
       Metrics.bindJvm(registry);
       var tracing = Tracing.create(config.ops().otlpEndpoint());
       owned.push(tracing);
-      var telemetry = new Telemetry(registry, config.ops().slowQuery(), tracing.openTelemetry());
+      var time = Time.system();
+      var telemetry =
+          new Telemetry(registry, config.ops().slowQuery(), tracing.openTelemetry(), time.ticker());
       var vertx =
           Vertx.builder()
               .with(
@@ -58,7 +60,6 @@ record Infrastructure(
               .withMetrics(new MicrometerMetricsFactory(registry))
               .build();
       owned.push(() -> vertx.close().await());
-      var time = Time.system();
       var database =
           Database.open(
               config,

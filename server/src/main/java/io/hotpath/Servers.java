@@ -39,7 +39,8 @@ record Servers(int port, int managementPort, Admission admission) {
                     infra.caches().redis(),
                     config.limits(),
                     http.trustProxy(),
-                    infra.registry())
+                    infra.registry(),
+                    infra.time().ticker())
                 : RateLimits.off(),
             Viewer.authenticate(features.tokens(), features.tokenVersions()),
             afterAuthentication(infra, config),

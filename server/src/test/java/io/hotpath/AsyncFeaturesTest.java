@@ -69,7 +69,19 @@ class AsyncFeaturesTest {
                   + "@example.com\",\"password\":\"password123\"}}",
               null);
       assertThat(dup.status()).isEqualTo(409);
-      Thread.sleep(1500);
+      assertThat(
+              app.db()
+                  .pool()
+                  .preparedQuery(
+                      "SELECT count(*) AS n FROM jobs WHERE kind = 'email.welcome'"
+                          + " AND payload->>'email' = $1")
+                  .execute(io.vertx.sqlclient.Tuple.of("other_" + u + "@example.com"))
+                  .await()
+                  .iterator()
+                  .next()
+                  .getLong("n"))
+          .as("no welcome job for the registration that failed")
+          .isZero();
       assertThat(greenMail.getReceivedMessages()).hasSize(1);
     } finally {
       greenMail.stop();
@@ -244,7 +256,20 @@ class AsyncFeaturesTest {
       hooks.forEach(h -> statuses.add(h.get("lastStatus").asInt()));
       assertThat(statuses).containsExactlyInAnyOrder(200, 500);
       assertThat(s.get("/api/admin/jobs", null).status()).isEqualTo(401);
-      Thread.sleep(300);
+      eventually(
+          "no delivery queued or running",
+          () ->
+              app.db()
+                      .pool()
+                      .query(
+                          "SELECT count(*) AS n FROM jobs WHERE kind = 'webhook.deliver'"
+                              + " AND status IN ('queued', 'running')")
+                      .execute()
+                      .await()
+                      .iterator()
+                      .next()
+                      .getLong("n")
+                  == 0);
       assertThat(received).hasSize(1); // delivered once, not again
     } finally {
       target.stop(0);

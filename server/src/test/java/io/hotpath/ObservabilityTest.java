@@ -144,8 +144,10 @@ class ObservabilityTest {
     var s = new TestServer(app);
     assertThat(s.get("/health/ready", null).status()).isEqualTo(200);
     var closing = CompletableFuture.runAsync(app::close);
-    Thread.sleep(300);
     var during = s.get("/health/ready", null);
+    for (int i = 0; i < 500 && during.status() != 503; i++) {
+      during = s.get("/health/ready", null); // until the shutdown has begun
+    }
     assertThat(during.status()).isEqualTo(503);
     assertThat(during.body()).contains("shutting down");
     assertThat(s.get("/api/tags", null).status())

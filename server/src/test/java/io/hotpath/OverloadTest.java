@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * with a load generator in the same JVM, and its queue (the CPU worker pool) is the one that would
  * otherwise grow without limit.
  */
+@Tag("perf") // wall-clock latency bounds: run apart from the functional suite (./hotpath perf-test)
 class OverloadTest {
   private static final String LOGIN =
       "{\"user\":{\"email\":\"%s@example.com\",\"password\":\"password123\"}}";

@@ -62,6 +62,7 @@ public final class TwoLevelCache<V> {
   private final Function<Set<String>, Future<Map<String, V>>> loader;
   private final AsyncCache<String, Optional<V>> l1;
   private final java.util.function.LongSupplier ticker;
+  private final boolean noL1;
 
   final LongAdder l2Hits = new LongAdder();
   final LongAdder l2Misses = new LongAdder();
@@ -80,6 +81,8 @@ public final class TwoLevelCache<V> {
       java.util.function.LongSupplier ticker) {
     this.name = name;
     this.ticker = ticker;
+    // an L1 of size 0 is no L1 at all (Caffeine would still serve an entry until it evicts it)
+    this.noL1 = settings.l1MaxEntries() == 0;
     this.owner = owner;
     this.vertx = vertx;
     this.redis = redis;
@@ -126,6 +129,9 @@ public final class TwoLevelCache<V> {
 
   /** The value for {@code id}, or empty when the loader found nothing. */
   public Future<Optional<V>> get(String id) {
+    if (noL1) {
+      return loadOne(id);
+    }
     CompletableFuture<Optional<V>> cf = l1.get(id, (k, executor) -> toCompletable(loadOne(k)));
     return Future.fromCompletionStage(cf, vertx.getOrCreateContext());
   }
@@ -136,6 +142,15 @@ public final class TwoLevelCache<V> {
   public Future<Map<String, V>> getAll(Collection<String> ids) {
     if (ids.isEmpty()) {
       return Future.succeededFuture(Map.of());
+    }
+    if (noL1) {
+      return loadMany(new LinkedHashSet<>(ids))
+          .map(
+              found -> {
+                var out = new HashMap<String, V>(found.size() * 2);
+                found.forEach((k, v) -> v.ifPresent(x -> out.put(k, x)));
+                return out;
+              });
     }
     CompletableFuture<Map<String, Optional<V>>> cf =
         l1.getAll(

@@ -13,7 +13,11 @@ public abstract sealed class ApiException extends RuntimeException {
   private final Map<String, List<String>> errors;
 
   ApiException(Map<String, List<String>> errors, String detail) {
-    super(detail, null, false, false); // expected outcomes: no stack trace to fill
+    this(errors, detail, null);
+  }
+
+  ApiException(Map<String, List<String>> errors, String detail, Throwable cause) {
+    super(detail, cause, false, false); // expected outcomes: no stack trace to fill
     this.errors = Map.copyOf(errors);
   }
 
@@ -149,11 +153,9 @@ public abstract sealed class ApiException extends RuntimeException {
                       + " is unavailable"
                       + (detail == null ? "" : " (" + detail + ")")
                       + ", retry later")),
-          what + " unavailable" + (detail == null ? "" : ": " + detail));
+          what + " unavailable" + (detail == null ? "" : ": " + detail),
+          cause);
       this.detail = detail;
-      if (cause != null) {
-        initCause(cause);
-      }
     }
 
     /** The dependency's state when it failed, or null. */

@@ -6,6 +6,7 @@ import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
 import io.github.bucket4j.redis.lettuce.cas.LettuceBasedProxyManager;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
 
 /**
  * Rate limits with Bucket4j token buckets: a general per-client limit, a much stricter one on login
@@ -54,10 +56,15 @@ public final class RateLimits {
   private final boolean trustProxy;
   private final boolean enabled;
 
-  /** One limit: its name, size and local buckets. */
+  /** One limit: its name, size and local buckets (on the injected ticker). */
   record Limit(
-      String name, long capacity, BucketConfiguration config, Cache<String, Bucket> local) {
-    static Limit of(String name, long capacity, Duration period, long maxKeys) {
+      String name,
+      long capacity,
+      BucketConfiguration config,
+      Cache<String, Bucket> local,
+      TimeMeter time) {
+    static Limit of(
+        String name, long capacity, Duration period, long maxKeys, LongSupplier ticker) {
       var bandwidth = Bandwidth.builder().capacity(capacity).refillGreedy(capacity, period).build();
       return new Limit(
           name,
@@ -66,11 +73,29 @@ public final class RateLimits {
           Caffeine.newBuilder()
               .maximumSize(maxKeys)
               .expireAfterAccess(period.multipliedBy(2))
-              .build());
+              .ticker(ticker::getAsLong)
+              .build(),
+          new TimeMeter() {
+            @Override
+            public long currentTimeNanos() {
+              return ticker.getAsLong();
+            }
+
+            @Override
+            public boolean isWallClockBased() {
+              return false;
+            }
+          });
     }
 
     Bucket bucket(String key) {
-      return local.get(key, k -> Bucket.builder().addLimit(config.getBandwidths()[0]).build());
+      return local.get(
+          key,
+          k ->
+              Bucket.builder()
+                  .addLimit(config.getBandwidths()[0])
+                  .withCustomTimePrecision(time)
+                  .build());
     }
   }
 
@@ -91,23 +116,34 @@ public final class RateLimits {
     this.shared = Optional.empty();
   }
 
+  /**
+   * The limits of {@code limits}, shared through {@code redis} when it is configured, local buckets
+   * timed by {@code ticker} (nanoseconds; tests move it).
+   */
   public RateLimits(
       Vertx vertx,
       RedisLink redis,
       Config.Limits limits,
       boolean trustProxy,
-      MeterRegistry registry) {
+      MeterRegistry registry,
+      LongSupplier ticker) {
     this.vertx = vertx;
     this.enabled = true;
     this.trustProxy = trustProxy;
     this.redis = redis;
     long max = limits.maxKeys();
-    this.general = Limit.of("request", limits.perSecond(), Duration.ofSeconds(1), max);
-    this.auth = Limit.of("auth", limits.authPerMinute(), Duration.ofMinutes(1), max);
+    this.general = Limit.of("request", limits.perSecond(), Duration.ofSeconds(1), max, ticker);
+    this.auth = Limit.of("auth", limits.authPerMinute(), Duration.ofMinutes(1), max, ticker);
     this.accountAndClient =
-        Limit.of("login", limits.loginPerAccountAndClientPerMinute(), Duration.ofMinutes(1), max);
+        Limit.of(
+            "login",
+            limits.loginPerAccountAndClientPerMinute(),
+            Duration.ofMinutes(1),
+            max,
+            ticker);
     this.account =
-        Limit.of("login account", limits.loginPerAccountPerMinute(), Duration.ofMinutes(1), max);
+        Limit.of(
+            "login account", limits.loginPerAccountPerMinute(), Duration.ofMinutes(1), max, ticker);
     for (Limit l : List.of(general, auth, accountAndClient, account)) {
       Gauge.builder(
               "hotpath.ratelimit.keys",
@@ -168,43 +204,66 @@ public final class RateLimits {
       if (email == null || email.isEmpty() || email.length() > MAX_ACCOUNT_KEY) {
         ctx.next();
       } else {
-        check(
-            ctx,
-            List.of(
-                new Check(accountAndClient, "rl:login:" + client(ctx) + "|" + email),
-                new Check(account, "rl:acct:" + email)));
+        check(ctx, loginChecks(client(ctx), email));
       }
     };
   }
 
   record Check(Limit limit, String key) {}
 
-  /** Consumes one token from each bucket in order; the first refusal answers 429. */
+  /** What consuming from a list of buckets came to: admitted, or refused by one limit. */
+  record Outcome(boolean admitted, Limit limit, ConsumptionProbe probe) {
+    /** Seconds until the refusing bucket has a token again (at least 1). */
+    long retryAfterSeconds() {
+      return Math.max(1, (probe.getNanosToWaitForRefill() + 999_999_999L) / 1_000_000_000L);
+    }
+  }
+
+  /** The login limits for {@code email} from {@code client}: strict per pair, loose per account. */
+  List<Check> loginChecks(String client, String email) {
+    return List.of(
+        new Check(accountAndClient, "rl:login:" + client + "|" + email),
+        new Check(account, "rl:acct:" + email));
+  }
+
+  /**
+   * Consumes one token from each bucket in order; the first refusal ends it (earlier buckets keep
+   * their consumed token: an attempt counts wherever it got to).
+   */
+  Future<Outcome> consumeAll(List<Check> checks) {
+    Future<Outcome> result = Future.succeededFuture(null);
+    for (Check c : checks) {
+      result =
+          result.compose(
+              previous ->
+                  previous != null && !previous.admitted()
+                      ? Future.succeededFuture(previous)
+                      : consume(c.limit(), c.key())
+                          .otherwise(t -> c.limit().bucket(c.key()).tryConsumeAndReturnRemaining(1))
+                          .map(p -> new Outcome(p.isConsumed(), c.limit(), p)));
+    }
+    return result;
+  }
+
   private void check(RoutingContext ctx, List<Check> checks) {
     if (!enabled || checks.isEmpty()) {
       ctx.next();
       return;
     }
-    Check c = checks.get(0);
-    consume(c.limit(), c.key())
+    consumeAll(checks)
         .onComplete(
             ar -> {
-              ConsumptionProbe p =
-                  ar.succeeded()
-                      ? ar.result()
-                      : c.limit().bucket(c.key()).tryConsumeAndReturnRemaining(1);
+              Outcome o = ar.result();
               var r = ctx.response();
-              r.putHeader("RateLimit-Limit", Long.toString(c.limit().capacity()));
-              r.putHeader("RateLimit-Remaining", Long.toString(p.getRemainingTokens()));
+              r.putHeader("RateLimit-Limit", Long.toString(o.limit().capacity()));
+              r.putHeader("RateLimit-Remaining", Long.toString(o.probe().getRemainingTokens()));
               long resetSeconds =
-                  Math.max(0, (p.getNanosToWaitForReset() + 999_999_999L) / 1_000_000_000L);
+                  Math.max(0, (o.probe().getNanosToWaitForReset() + 999_999_999L) / 1_000_000_000L);
               r.putHeader("RateLimit-Reset", Long.toString(resetSeconds));
-              if (p.isConsumed()) {
-                check(ctx, checks.subList(1, checks.size()));
+              if (o.admitted()) {
+                ctx.next();
               } else {
-                long retry =
-                    Math.max(1, (p.getNanosToWaitForRefill() + 999_999_999L) / 1_000_000_000L);
-                ctx.fail(new ApiException.TooManyRequests(c.limit().name(), retry));
+                ctx.fail(new ApiException.TooManyRequests(o.limit().name(), o.retryAfterSeconds()));
               }
             });
   }

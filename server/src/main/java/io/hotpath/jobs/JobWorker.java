@@ -47,6 +47,7 @@ public final class JobWorker implements AutoCloseable {
   private final Settings settings;
   private final Observer observer;
   private final MeterRegistry registry;
+  private final java.util.function.LongSupplier ticker;
   private final String name = "worker-" + UUID.randomUUID().toString().substring(0, 8);
   private final AtomicReference<io.vertx.core.json.JsonObject> stats =
       new AtomicReference<>(
@@ -71,7 +72,9 @@ public final class JobWorker implements AutoCloseable {
       PgConnectOptions listen,
       Settings settings,
       Observer observer,
-      MeterRegistry registry) {
+      MeterRegistry registry,
+      java.util.function.LongSupplier ticker) {
+    this.ticker = ticker;
     this.vertx = vertx;
     this.queue = queue;
     this.handlers = Map.copyOf(handlers);
@@ -219,7 +222,7 @@ public final class JobWorker implements AutoCloseable {
   private void run(Job job) {
     running++;
     runningByKind.merge(job.kind(), 1, Integer::sum);
-    long t0 = System.nanoTime();
+    long t0 = ticker.getAsLong();
     var call = observer.start("job", job.kind());
     JobHandler handler = handlers.get(job.kind());
     Promise<Void> bounded = Promise.promise();
@@ -253,7 +256,7 @@ public final class JobWorker implements AutoCloseable {
         .future()
         .onComplete(
             ar -> {
-              long nanos = System.nanoTime() - t0;
+              long nanos = ticker.getAsLong() - t0;
               call.end(ar.cause());
               Timer.builder("hotpath.jobs.duration")
                   .tag("kind", kindTag(job.kind()))

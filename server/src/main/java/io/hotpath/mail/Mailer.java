@@ -39,25 +39,26 @@ public final class Mailer {
   }
 
   private final WorkerExecutor io;
-  private final Smtp smtp;
+  private final java.util.Optional<Smtp> smtp;
   private final Path outbox;
   private final Session session;
 
   /** Mail through {@code smtp}, or written to {@code outbox} when there is none. */
   public Mailer(WorkerExecutor io, java.util.Optional<Smtp> smtp, Path outbox) {
     this.io = io;
-    this.smtp = smtp.orElse(null);
+    this.smtp = smtp;
     this.outbox = outbox;
     var props = new Properties();
-    if (this.smtp != null) {
-      props.put("mail.smtp.host", this.smtp.host());
-      props.put("mail.smtp.port", Integer.toString(this.smtp.port()));
-      props.put("mail.smtp.connectiontimeout", "5000");
-      props.put("mail.smtp.timeout", "10000");
-      if (this.smtp.user() != null) {
-        props.put("mail.smtp.auth", "true");
-      }
-    }
+    smtp.ifPresent(
+        server -> {
+          props.put("mail.smtp.host", server.host());
+          props.put("mail.smtp.port", Integer.toString(server.port()));
+          props.put("mail.smtp.connectiontimeout", "5000");
+          props.put("mail.smtp.timeout", "10000");
+          if (server.user() != null) {
+            props.put("mail.smtp.auth", "true");
+          }
+        });
     this.session = Session.getInstance(props);
   }
 
@@ -74,15 +75,15 @@ public final class Mailer {
                   setHeader("Message-ID", "<" + messageId + "@hotpath>");
                 }
               };
-          m.setFrom(new InternetAddress(smtp == null ? "hotpath@localhost" : smtp.from()));
+          m.setFrom(new InternetAddress(smtp.map(Smtp::from).orElse("hotpath@localhost")));
           m.setRecipient(Message.RecipientType.TO, new InternetAddress(to));
           m.setSubject(subject, "UTF-8");
           m.setText(text, "UTF-8");
           m.saveChanges();
-          if (smtp == null) {
+          if (smtp.isEmpty()) {
             writeToOutbox(m, messageId);
-          } else if (smtp.user() != null) {
-            Transport.send(m, smtp.user(), smtp.password());
+          } else if (smtp.get().user() != null) {
+            Transport.send(m, smtp.get().user(), smtp.get().password());
           } else {
             Transport.send(m);
           }

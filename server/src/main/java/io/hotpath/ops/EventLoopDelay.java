@@ -20,13 +20,14 @@ public final class EventLoopDelay {
    * Starts probing {@code loops} event loops of {@code vertx} (one tiny verticle instance per
    * loop).
    */
-  public static void start(Vertx vertx, MeterRegistry registry, int loops) {
+  public static void start(
+      Vertx vertx, MeterRegistry registry, int loops, java.util.function.LongSupplier ticker) {
     vertx.deployVerticle(
         () ->
             new io.vertx.core.VerticleBase() {
               @Override
               public io.vertx.core.Future<?> start() {
-                schedule(vertx, delayTimer(registry), System.nanoTime());
+                schedule(vertx, delayTimer(registry), ticker, ticker.getAsLong());
                 return io.vertx.core.Future.succeededFuture();
               }
             },
@@ -42,14 +43,15 @@ public final class EventLoopDelay {
         .register(registry);
   }
 
-  private static void schedule(Vertx vertx, Timer delay, long now) {
+  private static void schedule(
+      Vertx vertx, Timer delay, java.util.function.LongSupplier ticker, long now) {
     long expected = now + TimeUnit.MILLISECONDS.toNanos(PERIOD_MS);
     vertx.setTimer(
         PERIOD_MS,
         id -> {
-          long t = System.nanoTime();
+          long t = ticker.getAsLong();
           delay.record(Math.max(0, t - expected), TimeUnit.NANOSECONDS);
-          schedule(vertx, delay, t);
+          schedule(vertx, delay, ticker, t);
         });
   }
 }

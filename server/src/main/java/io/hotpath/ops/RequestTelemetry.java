@@ -24,20 +24,23 @@ public final class RequestTelemetry implements Handler<RoutingContext> {
   private static final Logger SLOW = LoggerFactory.getLogger("hotpath.slow-request");
 
   private final long slowNanos;
-  private final Tracer tracer;
+  private final java.util.Optional<Tracer> tracer;
+  private final java.util.function.LongSupplier ticker;
 
   public RequestTelemetry(Duration slowRequest, Telemetry telemetry) {
     this.slowNanos = slowRequest.toNanos();
     this.tracer = telemetry.tracer();
+    this.ticker = telemetry.ticker();
   }
 
   @Override
   public void handle(RoutingContext ctx) {
-    long t0 = System.nanoTime();
+    long t0 = ticker.getAsLong();
     Span span = null;
-    if (tracer != null) {
+    if (tracer.isPresent()) {
       span =
           tracer
+              .get()
               .spanBuilder(Metrics.methodTag(ctx.request().method().name()))
               .setSpanKind(SpanKind.SERVER)
               .setParent(Context.root())
@@ -53,7 +56,7 @@ public final class RequestTelemetry implements Handler<RoutingContext> {
     Span requestSpan = span;
     ctx.addEndHandler(
         ar -> {
-          long nanos = System.nanoTime() - t0;
+          long nanos = ticker.getAsLong() - t0;
           int status = ctx.response().getStatusCode();
           String route = RouteTemplates.of(ctx);
           String method = Metrics.methodTag(ctx.request().method().name());

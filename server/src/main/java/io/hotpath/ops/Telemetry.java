@@ -39,15 +39,21 @@ public final class Telemetry implements Observer {
   private final Timer redis;
   private final Timer redisFailed;
   private final long slowQueryNanos;
-  private final Tracer tracer; // null when tracing is off
+  private final java.util.Optional<Tracer> tracer; // empty when tracing is off
+  private final java.util.function.LongSupplier ticker;
 
-  public Telemetry(MeterRegistry registry, Duration slowQuery, OpenTelemetry otel) {
+  public Telemetry(
+      MeterRegistry registry,
+      Duration slowQuery,
+      java.util.Optional<OpenTelemetry> otel,
+      java.util.function.LongSupplier ticker) {
+    this.ticker = ticker;
     this.db = timer(registry, "hotpath.db.statements", "ok");
     this.dbFailed = timer(registry, "hotpath.db.statements", "error");
     this.redis = timer(registry, "hotpath.redis.calls", "ok");
     this.redisFailed = timer(registry, "hotpath.redis.calls", "error");
     this.slowQueryNanos = slowQuery.toNanos();
-    this.tracer = otel == null ? null : otel.getTracer("io.hotpath");
+    this.tracer = otel.map(o -> o.getTracer("io.hotpath"));
   }
 
   private static Timer timer(MeterRegistry registry, String name, String outcome) {
@@ -59,17 +65,22 @@ public final class Telemetry implements Observer {
         .register(registry);
   }
 
-  /** The tracer, or null when tracing is off. */
-  Tracer tracer() {
+  /** The ticker durations are measured on. */
+  java.util.function.LongSupplier ticker() {
+    return ticker;
+  }
+
+  /** The tracer, when tracing is on. */
+  java.util.Optional<Tracer> tracer() {
     return tracer;
   }
 
   @Override
   public Call start(String kind, String name) {
-    long t0 = System.nanoTime();
-    Span span = tracer == null ? null : startSpan(kind, name);
+    long t0 = ticker.getAsLong();
+    Span span = tracer.isEmpty() ? null : startSpan(kind, name);
     return failure -> {
-      long nanos = System.nanoTime() - t0;
+      long nanos = ticker.getAsLong() - t0;
       switch (kind) {
         case "db" -> {
           (failure == null ? db : dbFailed).record(nanos, TimeUnit.NANOSECONDS);
@@ -98,6 +109,7 @@ public final class Telemetry implements Observer {
     Context parent = trace == null ? Context.root() : trace;
     var b =
         tracer
+            .get()
             .spanBuilder(kind.equals("db") ? "SQL " + firstWord(name) : kind + " " + name)
             .setParent(parent)
             .setSpanKind(SpanKind.CLIENT)

@@ -11,19 +11,19 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * OpenTelemetry tracing, exported over OTLP/HTTP when an endpoint is configured. Without one there
- * is no SDK at all (null), so instrumentation points skip span creation entirely.
+ * is no SDK at all, and instrumentation points skip span creation entirely.
  */
 public final class Tracing implements AutoCloseable {
-  private final OpenTelemetrySdk sdk;
+  private final java.util.Optional<OpenTelemetrySdk> sdk;
 
-  private Tracing(OpenTelemetrySdk sdk) {
+  private Tracing(java.util.Optional<OpenTelemetrySdk> sdk) {
     this.sdk = sdk;
   }
 
   /** Tracing to {@code endpoint} (e.g. http://collector:4318), or off when there is none. */
   public static Tracing create(java.util.Optional<String> endpoint) {
     if (endpoint.isEmpty()) {
-      return new Tracing(null);
+      return new Tracing(java.util.Optional.empty());
     }
     var exporter =
         OtlpHttpSpanExporter.builder()
@@ -38,18 +38,17 @@ public final class Tracing implements AutoCloseable {
                             Attributes.builder().put("service.name", "hotpath").build())))
             .addSpanProcessor(BatchSpanProcessor.builder(exporter).build())
             .build();
-    return new Tracing(OpenTelemetrySdk.builder().setTracerProvider(provider).build());
+    return new Tracing(
+        java.util.Optional.of(OpenTelemetrySdk.builder().setTracerProvider(provider).build()));
   }
 
-  /** The OpenTelemetry instance, or null when tracing is off. */
-  public OpenTelemetry openTelemetry() {
-    return sdk;
+  /** The OpenTelemetry instance, when tracing is on. */
+  public java.util.Optional<OpenTelemetry> openTelemetry() {
+    return sdk.map(o -> o);
   }
 
   @Override
   public void close() {
-    if (sdk != null) {
-      sdk.getSdkTracerProvider().shutdown().join(5, TimeUnit.SECONDS);
-    }
+    sdk.ifPresent(o -> o.getSdkTracerProvider().shutdown().join(5, TimeUnit.SECONDS));
   }
 }

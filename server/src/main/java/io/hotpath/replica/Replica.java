@@ -11,7 +11,6 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,11 +44,10 @@ public final class Replica implements AutoCloseable {
   private final Clock clock;
   private final long maxLagMillis;
   private final long timer;
-  private final ArrayDeque<long[]> pending = new ArrayDeque<>(); // {time, lsn}, oldest first
+  private final CatchUp catchUp = new CatchUp(MAX_SAMPLES);
   private final Counter toReplica;
   private final Counter toPrimary;
   private final Counter fallbacks;
-  private volatile long caughtUpTo = Long.MIN_VALUE;
   private boolean sampling;
   private volatile boolean wasUsable;
   // the primary stopped answering but the replica still does: nothing newer can be committed, so
@@ -92,17 +90,14 @@ public final class Replica implements AutoCloseable {
 
   /** Milliseconds the replica is behind the primary, as of the last sample; MAX when unknown. */
   public long lagMillis() {
-    long c = caughtUpTo;
-    return c == Long.MIN_VALUE ? Long.MAX_VALUE : Math.max(0, clock.millis() - c);
+    long c = catchUp.caughtUpTo();
+    return c == CatchUp.UNKNOWN ? Long.MAX_VALUE : Math.max(0, clock.millis() - c);
   }
 
   /** Whether a read fenced at {@code fence} (null: none) may be served by the replica now. */
   public boolean serves(Long fence) {
-    long c = caughtUpTo;
     boolean ok =
-        c != Long.MIN_VALUE
-            && (c >= clock.millis() - maxLagMillis || primaryDown)
-            && (fence == null || (fence != ReadFence.PRIMARY && c >= fence));
+        CatchUp.serves(catchUp.caughtUpTo(), clock.millis(), maxLagMillis, fence, primaryDown);
     (ok ? toReplica : toPrimary).increment();
     return ok;
   }
@@ -110,11 +105,11 @@ public final class Replica implements AutoCloseable {
   /** A replica read failed for want of the replica: stop sending reads until it answers again. */
   public void markDown(Throwable cause) {
     fallbacks.increment();
-    if (caughtUpTo != Long.MIN_VALUE) {
+    if (catchUp.caughtUpTo() != CatchUp.UNKNOWN) {
       LOG.warn(
           "replica read failed, reads go to the primary until it answers: {}", cause.toString());
     }
-    caughtUpTo = Long.MIN_VALUE;
+    catchUp.unknown();
   }
 
   private void sample() {
@@ -136,12 +131,7 @@ public final class Replica implements AutoCloseable {
               if (p == null) {
                 return lsn(pool, REPLAY_LSN).map(r -> (Long) null);
               }
-              synchronized (pending) {
-                if (pending.size() >= MAX_SAMPLES) {
-                  pending.pollFirst();
-                }
-                pending.addLast(new long[] {at, p});
-              }
+              catchUp.primaryAt(at, p);
               return lsn(pool, REPLAY_LSN);
             })
         .onComplete(
@@ -154,7 +144,7 @@ public final class Replica implements AutoCloseable {
                       ar.failed() ? ar.cause().toString() : "not in recovery");
                 }
                 wasUsable = false;
-                caughtUpTo = Long.MIN_VALUE;
+                catchUp.unknown();
                 return;
               }
               if (primaryDown) {
@@ -162,15 +152,7 @@ public final class Replica implements AutoCloseable {
                 return;
               }
               long replayed = ar.result();
-              long upTo = Long.MIN_VALUE;
-              synchronized (pending) {
-                while (!pending.isEmpty() && pending.peekFirst()[1] <= replayed) {
-                  upTo = pending.pollFirst()[0];
-                }
-              }
-              if (upTo != Long.MIN_VALUE) {
-                caughtUpTo = Math.max(caughtUpTo, upTo);
-              }
+              catchUp.replayed(replayed);
               if (!wasUsable) {
                 LOG.info("replica answering (replayed up to {})", replayed);
               }

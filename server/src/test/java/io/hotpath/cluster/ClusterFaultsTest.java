@@ -390,7 +390,7 @@ class ClusterFaultsTest {
 
   private static void cluster(String... args) {
     var cmd = new ArrayList<String>();
-    cmd.add("scripts/cluster.sh");
+    cmd.add("../scripts/cluster.sh"); // the test runs in the server module's folder
     cmd.addAll(List.of(args));
     try {
       var p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

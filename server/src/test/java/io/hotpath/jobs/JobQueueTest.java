@@ -88,6 +88,10 @@ class JobQueueTest {
     }
   }
 
+  private static long count(String sql) {
+    return db.query(sql, Tuple.tuple()).await().iterator().next().getLong("n");
+  }
+
   private static long count(String kind, String status) {
     return db.query(
             "SELECT count(*) AS n FROM jobs WHERE kind = $1 AND ($2::text IS NULL OR status = $2)",
@@ -207,7 +211,8 @@ class JobQueueTest {
             options,
             settings,
             Observer.NOOP,
-            new SimpleMeterRegistry());
+            new SimpleMeterRegistry(),
+            System::nanoTime);
     var b =
         new JobWorker(
             vertx,
@@ -216,7 +221,8 @@ class JobQueueTest {
             options,
             settings,
             Observer.NOOP,
-            new SimpleMeterRegistry());
+            new SimpleMeterRegistry(),
+            System::nanoTime);
     a.start().await();
     b.start().await();
     try {
@@ -266,10 +272,17 @@ class JobQueueTest {
             options,
             settings,
             Observer.NOOP,
-            new SimpleMeterRegistry());
+            new SimpleMeterRegistry(),
+            System::nanoTime);
     w.start().await();
     try {
-      Thread.sleep(500); // let LISTEN take effect
+      // the worker's LISTEN is in place once its connection's last statement is the LISTEN
+      long until = System.nanoTime() + 10_000_000_000L;
+      while (count("SELECT count(*) AS n FROM pg_stat_activity WHERE query = 'LISTEN hotpath_jobs'")
+              == 0
+          && System.nanoTime() < until) {
+        Thread.onSpinWait();
+      }
       long t0 = System.nanoTime();
       db.inTransaction(tx -> queue.enqueue(tx, "test.notify", new JsonObject())).await();
       assertThat(ran.await(1, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
