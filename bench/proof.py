@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The proof: what each practice is worth, measured on this machine in one run.
 
-bench/proof.sh (or `./hotpath proof`) calls this. It starts the embedded PostgreSQL holding the
+bench/proof.sh calls this. It starts the embedded PostgreSQL holding the
 generated data once (a "holder" Hotpath on its own port), then, for each profile of the ablation
 matrix, a fresh Hotpath on the same data with that profile's settings, drives it with the load
 generator (io.hotpath.bench.LoadGen: closed model at fixed concurrency, open model at a fixed rate)
@@ -12,7 +12,7 @@ Profiles: naive = naive read paths (N+1, sequential), a connection per request, 
 indexes, no cache, no compression. optimized = the defaults. Ablations turn one practice on from
 naive and one off from optimized.
 """
-import argparse, csv, json, os, re, signal, statistics, subprocess, sys, time, urllib.request
+import argparse, csv, json, os, re, signal, statistics, subprocess, sys, time, urllib.error, urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,7 +81,7 @@ def wait_up(port, proc, logf, secs=180):
         try:
             get(f"http://127.0.0.1:{port}/health/ready", timeout=2)
             return
-        except Exception:
+        except (urllib.error.URLError, OSError):  # not listening or not ready yet
             if proc.poll() is not None:
                 sys.exit(f"server on {port} exited; see {logf}")
             time.sleep(0.1)
@@ -105,11 +105,12 @@ def stop_server(p):
     try:
         os.killpg(p.pid, signal.SIGTERM)
         p.wait(30)
-    except Exception:
-        try:
-            os.killpg(p.pid, signal.SIGKILL)
-        except Exception:
-            pass
+    except subprocess.TimeoutExpired:
+        print(f"proof: server {p.pid} did not stop within 30 s; killing it", file=sys.stderr)
+        os.killpg(p.pid, signal.SIGKILL)
+        p.wait(10)
+    except ProcessLookupError:
+        pass  # already gone
 
 
 def metrics(port):
@@ -135,8 +136,8 @@ def cpu_seconds(pids):
         try:
             f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
             total += (int(f[11]) + int(f[12])) / tick
-        except Exception:
-            pass
+        except FileNotFoundError:
+            pass  # the process ended between listing and reading: its CPU is no longer counted
     return total
 
 
@@ -170,8 +171,8 @@ def postgres_pids():
             try:
                 if (d / "comm").read_text().strip() == "postgres":
                     pids.append(int(d.name))
-            except Exception:
-                pass
+            except FileNotFoundError:
+                pass  # ended while listing
     return pids
 
 
@@ -294,8 +295,8 @@ def prepare_inputs(base, inputs):
         try:
             body = json.dumps({"user": {"email": f"user{u}@example.com", "password": "password"}})
             tokens.append(json.loads(get(f"{base}/api/users/login", data=body))["user"]["token"])
-        except Exception:
-            pass
+        except urllib.error.HTTPError as e:
+            print(f"proof: login of user{u} failed ({e.code}); it gets no token", file=sys.stderr)
     (inputs / "tokens.txt").write_text("\n".join(tokens) + "\n")
     (inputs / "tags.txt").write_text("\n".join(json.loads(get(f"{base}/api/tags"))["tags"]) + "\n")
     users = 10
@@ -304,8 +305,9 @@ def prepare_inputs(base, inputs):
             get(f"{base}/api/profiles/user{n}")
             users = n
             break
-        except Exception:
-            pass
+        except urllib.error.HTTPError as e:
+            if e.code != 404:
+                raise
     (inputs / "users.txt").write_text(str(users))
     if not slugs or not tokens:
         sys.exit("no generated data: run ./hotpath gen first (users userN / password)")
@@ -314,6 +316,8 @@ def prepare_inputs(base, inputs):
 
 def export_heap(base):
     out = subprocess.run([str(ROOT / "bench" / "export-heap.sh"), base], capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit(f"proof: bench/export-heap.sh failed ({out.returncode}): {out.stderr.strip()}")
     return out.stdout.strip()
 
 

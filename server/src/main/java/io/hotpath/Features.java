@@ -18,6 +18,7 @@ import io.hotpath.notify.Notifications;
 import io.hotpath.ops.Health;
 import io.hotpath.ops.MetricsRoutes;
 import io.hotpath.ops.StatusRoutes;
+import io.hotpath.social.Favorites;
 import io.hotpath.social.ProfileRoutes;
 import io.hotpath.social.Profiles;
 import io.hotpath.tag.PopularTags;
@@ -53,22 +54,54 @@ record Features(
     Deque<AutoCloseable> owned) {
   private static final Logger LOG = LoggerFactory.getLogger(Features.class);
 
+  /** The faces features share, built once in dependency order. */
+  private record Faces(
+      JobQueue jobs,
+      Tokens tokens,
+      TokenVersions versions,
+      PasswordHasher hasher,
+      Profiles profiles,
+      Favorites favorites,
+      PopularTags tags,
+      Webhooks webhooks,
+      Notifications notifications,
+      Exports exports,
+      Health health) {}
+
   static Features wire(Infrastructure infra, Config config, Extension extension) {
+    var owned = new ArrayDeque<AutoCloseable>();
+    var faces = faces(infra, config, owned);
+    var ops =
+        List.<Consumer<Router>>of(
+            faces.health(), new MetricsRoutes(infra.registry()), new StatusRoutes());
+    var mailer =
+        new Mailer(
+            infra.io(), Mailer.Smtp.of(config.mail()), config.db().dataDir().resolve("outbox"));
+    Map<String, JobHandler> handlers =
+        Map.of(
+            WelcomeMail.KIND, new WelcomeMail(mailer),
+            Notifications.KIND, faces.notifications(),
+            Webhooks.KIND, faces.webhooks().job(),
+            ExportJob.KIND, faces.exports().job());
+    return new Features(
+        api(infra, config, extension, faces),
+        ops,
+        handlers,
+        faces.jobs(),
+        faces.tokens(),
+        faces.versions(),
+        faces.health(),
+        owned);
+  }
+
+  private static Faces faces(Infrastructure infra, Config config, Deque<AutoCloseable> owned) {
     var vertx = infra.vertx();
     var db = infra.database().db();
     var background = db.background();
     var clock = infra.time().clock();
+    var caches = infra.caches();
     var settings = cacheSettings(config.cache());
-    boolean cachedReads = config.cache().enabled();
-    var owned = new ArrayDeque<AutoCloseable>();
-
     var jobs = new JobQueue(background, clock, config.jobs().maxAttempts());
-    var tokens = new Tokens(vertx, jwtSecret(config), config.auth().jwtTtl());
-    var versions = new TokenVersions(infra.caches(), db, settings);
-    var hasher =
-        new PasswordHasher(infra.cpu(), config.auth().bcryptCost(), config.auth().hashQueue());
-    var profiles = new Profiles(infra.caches(), db, settings);
-    var tags = new PopularTags(infra.caches(), db, settings);
     var webhooks = new Webhooks(vertx, background, jobs, infra.io(), config.webhooks(), clock);
     owned.push(webhooks);
     var notifications =
@@ -85,47 +118,48 @@ record Features(
             config.db().dataDir().resolve("exports"),
             clock);
     owned.push(exports);
-    var health = new Health(vertx, background, infra.caches().redis(), infra.time().ticker());
+    return new Faces(
+        jobs,
+        new Tokens(vertx, jwtSecret(config), config.auth().jwtTtl()),
+        new TokenVersions(caches, db, settings),
+        new PasswordHasher(infra.cpu(), config.auth().bcryptCost(), config.auth().hashQueue()),
+        new Profiles(caches, db, settings),
+        new Favorites(caches, db, settings),
+        new PopularTags(caches, db, settings),
+        webhooks,
+        notifications,
+        exports,
+        new Health(vertx, background, caches.redis(), infra.time().ticker()));
+  }
 
-    // matched in this order: fixed paths before the parameterised ones that would swallow them
+  /** The API's routes in the one order they are matched. */
+  private static List<Consumer<Router>> api(
+      Infrastructure infra, Config config, Extension extension, Faces f) {
+    var db = infra.database().db();
+    boolean cachedReads = config.cache().enabled();
     var api = new ArrayList<Consumer<Router>>(extension.routesBefore(db));
-    api.add(new UserRoutes(db, hasher, tokens, versions, profiles, jobs));
-    api.add(new ProfileRoutes(db, profiles, notifications, cachedReads));
-    api.add(exports.routes()); // /api/articles/export before /api/articles/:slug
+    api.add(new UserRoutes(db, f.hasher(), f.tokens(), f.versions(), f.profiles(), f.jobs()));
+    api.add(new ProfileRoutes(db, f.profiles(), f.notifications(), cachedReads));
+    api.add(f.exports().routes()); // fixed /api/articles/export before /api/articles/:slug
     api.add(
         new ArticleRoutes(
             db,
             config.http(),
             infra.caches(),
-            settings,
+            cacheSettings(config.cache()),
             cachedReads,
-            profiles,
-            tags,
-            notifications,
+            f.profiles(),
+            f.favorites(),
+            f.tags(),
+            f.notifications(),
             infra.cpu()));
-    api.add(new CommentRoutes(db, notifications, config.http()));
-    api.add(notifications.routes());
-    api.add(webhooks.routes());
-    api.add(new DashboardRoutes(vertx, db.reads(), config.ops().dashboardPartTimeout()));
-    api.add(new JobRoutes(jobs, config.ops().adminToken()));
-    api.add(tags.routes());
-
-    var ops =
-        List.<Consumer<Router>>of(health, new MetricsRoutes(infra.registry()), new StatusRoutes());
-    var mailer =
-        new Mailer(
-            infra.io(), Mailer.Smtp.of(config.mail()), config.db().dataDir().resolve("outbox"));
-    Map<String, JobHandler> handlers =
-        Map.of(
-            WelcomeMail.KIND,
-            new WelcomeMail(mailer),
-            Notifications.KIND,
-            notifications,
-            Webhooks.KIND,
-            webhooks.job(),
-            ExportJob.KIND,
-            exports.job());
-    return new Features(List.copyOf(api), ops, handlers, jobs, tokens, versions, health, owned);
+    api.add(new CommentRoutes(db, f.notifications(), config.http()));
+    api.add(f.notifications().routes());
+    api.add(f.webhooks().routes());
+    api.add(new DashboardRoutes(infra.vertx(), db.reads(), config.ops().dashboardPartTimeout()));
+    api.add(new JobRoutes(f.jobs(), config.ops().adminToken()));
+    api.add(f.tags().routes());
+    return List.copyOf(api);
   }
 
   static CacheSettings cacheSettings(Config.Cache c) {

@@ -4,7 +4,6 @@ import io.hotpath.cache.Caches;
 import io.hotpath.config.Config;
 import io.hotpath.db.Database;
 import io.hotpath.http.Json;
-import io.hotpath.kernel.RequestScope;
 import io.hotpath.kernel.Time;
 import io.hotpath.ops.Metrics;
 import io.hotpath.ops.Telemetry;
@@ -41,7 +40,6 @@ record Infrastructure(
   static Infrastructure start(Config config, Extension extension) {
     var owned = new ArrayDeque<AutoCloseable>();
     try {
-      RequestScope.registerBeforeVertx();
       var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       Metrics.bindJvm(registry);
       var tracing = Tracing.create(config.ops().otlpEndpoint());

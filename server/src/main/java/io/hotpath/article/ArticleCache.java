@@ -5,6 +5,7 @@ import io.hotpath.cache.Caches;
 import io.hotpath.cache.TwoLevelCache;
 import io.hotpath.db.Sql;
 import io.hotpath.kernel.Timestamps;
+import io.hotpath.social.Favorites;
 import io.hotpath.social.ProfileCore;
 import io.hotpath.social.Profiles;
 import io.hotpath.tag.PopularTags;
@@ -12,7 +13,6 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -22,21 +22,27 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Cached reads of articles: stored fields by id, ids by slug, each user's favorite set, and the
- * popular-tags list; plus the assembly of views for a viewer from those and {@link Profiles}. A
- * page of N articles, warm, costs no SQL beyond its id query; cold, a constant 4 more statements
- * (articles, authors, the viewer's follows and favorites), each one batch of {@code = ANY($1)}.
+ * Cached reads of articles: stored fields by id and ids by slug; plus the assembly of views for a
+ * viewer from those, {@link Profiles} (authors, following) and {@link Favorites} (flags). A page of
+ * N articles, warm, costs no SQL beyond its id query; cold, a constant 4 more statements (articles,
+ * authors, the viewer's follows and favorites), each one batch of {@code = ANY($1)}.
  */
 final class ArticleCache {
   private final TwoLevelCache<ArticleCore> articles;
   private final TwoLevelCache<Long> slugs;
-  private final TwoLevelCache<long[]> favorites;
+  private final Favorites favorites;
   private final PopularTags tags;
   private final Profiles profiles;
 
   ArticleCache(
-      Caches caches, Sql sql, CacheSettings settings, Profiles profiles, PopularTags popularTags) {
+      Caches caches,
+      Sql sql,
+      CacheSettings settings,
+      Profiles profiles,
+      Favorites favorites,
+      PopularTags popularTags) {
     this.profiles = profiles;
+    this.favorites = favorites;
     this.tags = popularTags;
     this.articles =
         caches.readCache(
@@ -71,25 +77,6 @@ final class ArticleCache {
                           }
                           return out;
                         }));
-    this.favorites =
-        caches.readCache(
-            "favorites",
-            caches.type(long[].class),
-            settings,
-            ids ->
-                sql.query(ArticleQueries.FAVORITES_OF, Tuple.of(boxed(ids)))
-                    .map(
-                        rs -> {
-                          var out = new HashMap<String, long[]>();
-                          for (Row r : rs) {
-                            out.put(
-                                Long.toString(r.getLong("user_id")),
-                                Arrays.stream(r.getArrayOfLongs("ids"))
-                                    .mapToLong(Long::longValue)
-                                    .toArray());
-                          }
-                          return out;
-                        }));
   }
 
   /** The id of the article with this slug, if any. */
@@ -110,11 +97,7 @@ final class ArticleCache {
     }
     Future<Map<String, ArticleCore>> cores = articles.getAll(keys);
     Future<Set<Long>> favs =
-        viewer == null
-            ? Future.succeededFuture(Set.of())
-            : favorites
-                .get(Long.toString(viewer))
-                .map(o -> io.hotpath.kernel.Ids.toSet(o.orElse(new long[0])));
+        viewer == null ? Future.succeededFuture(Set.of()) : favorites.among(viewer, ids);
     Future<Set<Long>> follows =
         viewer == null ? Future.succeededFuture(Set.of()) : profiles.following(viewer);
     Future<Map<Long, ProfileCore>> authors =
@@ -161,12 +144,28 @@ final class ArticleCache {
         .mapEmpty();
   }
 
-  /** After {@code user} favorited or unfavorited article {@code id}. */
-  Future<Void> invalidateFavorite(long user, long id) {
-    return Future.all(
-            favorites.invalidate(List.of(Long.toString(user))),
-            articles.invalidate(List.of(Long.toString(id))))
-        .mapEmpty();
+  /** The stored fields of article {@code id}, if it exists. */
+  Future<Optional<ArticleCore>> core(long id) {
+    return articles.get(Long.toString(id));
+  }
+
+  /** {@code core} as {@code viewer} sees it, with the favorite flag given. */
+  Future<ArticleView> view(long viewer, ArticleCore core, boolean favorited) {
+    var author = profiles.byIds(List.of(core.authorId()));
+    var following = profiles.following(viewer);
+    return Future.all(author, following)
+        .map(
+            v -> {
+              ProfileCore a = author.result().get(core.authorId());
+              return a == null
+                  ? null
+                  : core.view(true, favorited, a.view(following.result().contains(a.id())));
+            });
+  }
+
+  /** After a favorite of article {@code id} was added or removed: its count changed. */
+  Future<Void> invalidateCount(long id) {
+    return articles.invalidate(List.of(Long.toString(id)));
   }
 
   private static ArticleCore core(Row r) {

@@ -16,6 +16,21 @@ record ArticleCore(
     int favoritesCount,
     long authorId) {
 
+  /** The same article with {@code delta} more favorites (a toggle just made). */
+  ArticleCore withFavorites(int delta) {
+    return new ArticleCore(
+        id,
+        slug,
+        title,
+        description,
+        body,
+        tagList,
+        createdAt,
+        updatedAt,
+        Math.max(0, favoritesCount + delta),
+        authorId);
+  }
+
   ArticleView view(boolean withBody, boolean favorited, ProfileView author) {
     return new ArticleView(
         slug,

@@ -89,23 +89,6 @@ final class ArticleQueries {
       "DELETE FROM articles WHERE slug = $1 AND author_id = $2 RETURNING id";
   static final String AUTHOR_OF = "SELECT author_id FROM articles WHERE slug = $1";
 
-  /**
-   * $1 user, $2 slug; the article's id and author, and whether this call added the favorite (no
-   * row: no such article).
-   */
-  static final String FAVORITE =
-      """
-      WITH a AS (SELECT id, author_id FROM articles WHERE slug = $2),
-           ins AS (INSERT INTO favorites (user_id, article_id) SELECT $1, id FROM a ON CONFLICT DO NOTHING RETURNING article_id)
-      SELECT a.id, a.author_id, EXISTS (SELECT 1 FROM ins) AS added FROM a""";
-
-  /** $1 user, $2 slug; returns the article's id (no row: no such article). Idempotent. */
-  static final String UNFAVORITE =
-      """
-      WITH a AS (SELECT id FROM articles WHERE slug = $2),
-           del AS (DELETE FROM favorites f USING a WHERE f.user_id = $1 AND f.article_id = a.id)
-      SELECT id FROM a""";
-
   /** Cache loader: stored fields and tags of a batch of articles. */
   static final String CORES_BY_IDS =
       """
@@ -116,15 +99,6 @@ final class ArticleQueries {
 
   /** Cache loader: ids of a batch of slugs. */
   static final String IDS_BY_SLUGS = "SELECT id, slug FROM articles WHERE slug = ANY($1::text[])";
-
-  /**
-   * Cache loader: each user's favorited article ids (capped; beyond the cap flags may read false).
-   */
-  static final String FAVORITES_OF =
-      """
-      SELECT u AS user_id,
-             ARRAY(SELECT article_id FROM favorites WHERE user_id = u ORDER BY article_id LIMIT 50000) AS ids
-      FROM unnest($1::bigint[]) AS u""";
 
   /** $1 follower, $2 limit, $3 offset: the feed page's ids only (views come from the cache). */
   static final String FEED_IDS = feedPage();

@@ -145,30 +145,6 @@ final class ArticleRepository {
         .map(rs -> rs.size() == 0 ? null : rs.iterator().next().getLong("author_id"));
   }
 
-  /**
-   * Favorites the article in {@code tx}; its id, author and whether it was new, or null when there
-   * is no such article.
-   */
-  static Future<Favorited> favorite(Sql tx, long user, String slug) {
-    return tx.query(ArticleQueries.FAVORITE, Tuple.of(user, slug))
-        .map(
-            rs -> {
-              if (rs.size() == 0) {
-                return null;
-              }
-              Row r = rs.iterator().next();
-              return new Favorited(r.getLong("id"), r.getLong("author_id"), r.getBoolean("added"));
-            });
-  }
-
-  record Favorited(long id, long authorId, boolean added) {}
-
-  /** Unfavorites the article; its id, or null when there is no such article. */
-  Future<Long> unfavorite(long user, String slug) {
-    return sql.query(ArticleQueries.UNFAVORITE, Tuple.of(user, slug))
-        .map(ArticleRepository::idOrNull);
-  }
-
   private static Long idOrNull(RowSet<Row> rs) {
     return rs.size() == 0 ? null : rs.iterator().next().getLong("id");
   }

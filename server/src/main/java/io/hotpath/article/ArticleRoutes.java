@@ -11,6 +11,7 @@ import io.hotpath.http.Paging;
 import io.hotpath.http.TextRules;
 import io.hotpath.http.Viewer;
 import io.hotpath.notify.Notifications;
+import io.hotpath.social.Favorites;
 import io.hotpath.social.Profiles;
 import io.hotpath.tag.PopularTags;
 import io.vertx.core.Future;
@@ -40,18 +41,20 @@ public final class ArticleRoutes implements Consumer<Router> {
       CacheSettings settings,
       boolean cachedReads,
       Profiles profiles,
+      Favorites favorites,
       PopularTags popularTags,
       Notifications notifications,
       WorkerExecutor cpu) {
     var repo = new ArticleRepository(db, db.reads());
-    var cache = new ArticleCache(caches, db, settings, profiles, popularTags);
+    var cache = new ArticleCache(caches, db, settings, profiles, favorites, popularTags);
     this.service =
         new ArticleService(
             db,
             repo,
             cache,
             cachedReads ? ArticleReads.cached(repo, cache) : ArticleReads.sql(repo),
-            notifications);
+            notifications,
+            favorites);
     this.markdown = new Markdown(cpu);
     this.maxLimit = http.maxPageSize();
     this.maxOffset = http.maxOffset();
@@ -59,6 +62,12 @@ public final class ArticleRoutes implements Consumer<Router> {
 
   @Override
   public void accept(Router router) {
+    lists(router); // /api/articles and the fixed /api/articles/feed before /:slug
+    articles(router);
+    favorites(router);
+  }
+
+  private void lists(Router router) {
     router
         .get("/api/articles")
         .handler(
@@ -83,6 +92,9 @@ public final class ArticleRoutes implements Consumer<Router> {
                   .onSuccess(list -> Json.ok(ctx, list))
                   .onFailure(ctx::fail);
             });
+  }
+
+  private void articles(Router router) {
     router
         .post("/api/articles")
         .handler(Viewer.required())
@@ -141,6 +153,9 @@ public final class ArticleRoutes implements Consumer<Router> {
                     .delete(Viewer.requireId(ctx), ctx.pathParam("slug"))
                     .onSuccess(v -> ctx.response().setStatusCode(204).end())
                     .onFailure(ctx::fail));
+  }
+
+  private void favorites(Router router) {
     router
         .post("/api/articles/:slug/favorite")
         .handler(Viewer.required())

@@ -4,6 +4,7 @@ import io.hotpath.db.Db;
 import io.hotpath.db.Sql;
 import io.hotpath.error.ApiException;
 import io.hotpath.notify.Notifications;
+import io.hotpath.social.Favorites;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Optional;
@@ -23,6 +24,7 @@ final class ArticleService {
   private final ArticleCache cache;
   private final ArticleReads reads;
   private final Notifications notifications;
+  private final Favorites favorites;
 
   /**
    * Reads as {@code reads} answers them; writes invalidate {@code cache} (a pass-through with
@@ -33,7 +35,9 @@ final class ArticleService {
       ArticleRepository repo,
       ArticleCache cache,
       ArticleReads reads,
-      Notifications notifications) {
+      Notifications notifications,
+      Favorites favorites) {
+    this.favorites = favorites;
     this.db = db;
     this.repo = repo;
     this.cache = cache;
@@ -147,35 +151,67 @@ final class ArticleService {
   }
 
   /**
-   * Marks the article as a favorite of {@code user} (idempotent); the author is notified once, in
-   * the same transaction.
+   * Marks the article as a favorite of {@code user} (idempotent): one row and the count's trigger
+   * in one transaction, with the author's notification; then exactly the keys it changed are
+   * invalidated (the pair's flag, the article's count), and the answer is built from the article as
+   * cached with the count moved, not read again.
    */
   Future<ArticleView> favorite(long user, String slug) {
-    return db.inTransaction(
-            tx ->
-                ArticleRepository.favorite(tx, user, slug)
-                    .compose(
-                        f -> {
-                          if (f == null || !f.added()) {
-                            return Future.succeededFuture(f == null ? null : f.id());
-                          }
-                          return notifications
-                              .enqueue(tx, f.authorId(), "favorite", user, f.id(), null)
-                              .map(f.id());
-                        }))
-        .compose(id -> afterFavorite(user, slug, id));
+    return existing(slug)
+        .compose(
+            core ->
+                db.inTransaction(
+                        tx ->
+                            Favorites.add(tx, user, core.id())
+                                .compose(
+                                    added ->
+                                        added
+                                            ? notifications
+                                                .enqueue(
+                                                    tx,
+                                                    core.authorId(),
+                                                    "favorite",
+                                                    user,
+                                                    core.id(),
+                                                    null)
+                                                .map(true)
+                                            : Future.succeededFuture(false)))
+                    .compose(added -> toggled(user, core, true, added ? 1 : 0)));
   }
 
   /** Removes the article from {@code user}'s favorites (idempotent). */
   Future<ArticleView> unfavorite(long user, String slug) {
-    return repo.unfavorite(user, slug).compose(id -> afterFavorite(user, slug, id));
+    return existing(slug)
+        .compose(
+            core ->
+                favorites
+                    .remove(user, core.id())
+                    .compose(removed -> toggled(user, core, false, removed ? -1 : 0)));
   }
 
-  private Future<ArticleView> afterFavorite(long user, String slug, Long id) {
-    if (id == null) {
-      return Future.failedFuture(new ApiException.NotFound("article", slug));
-    }
-    return cache.invalidateFavorite(user, id).compose(v -> get(user, slug));
+  private Future<ArticleView> toggled(long user, ArticleCore core, boolean favorited, int delta) {
+    Future<Void> changed =
+        delta == 0
+            ? Future.succeededFuture()
+            : Future.all(favorites.changed(user, core.id()), cache.invalidateCount(core.id()))
+                .mapEmpty();
+    return changed.compose(v -> cache.view(user, core.withFavorites(delta), favorited));
+  }
+
+  /** The stored fields of the article with this slug; 404 when there is none. */
+  private Future<ArticleCore> existing(String slug) {
+    return cache
+        .idOf(slug)
+        .compose(
+            id ->
+                id.isEmpty()
+                    ? Future.succeededFuture(Optional.<ArticleCore>empty())
+                    : cache.core(id.get()))
+        .compose(
+            core ->
+                core.map(Future::succeededFuture)
+                    .orElseGet(
+                        () -> Future.failedFuture(new ApiException.NotFound("article", slug))));
   }
 
   private record Updated(long id, String oldSlug, String newSlug) {}

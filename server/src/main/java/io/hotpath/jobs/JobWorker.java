@@ -224,6 +224,30 @@ public final class JobWorker implements AutoCloseable {
     runningByKind.merge(job.kind(), 1, Integer::sum);
     long t0 = ticker.getAsLong();
     var call = observer.start("job", job.kind());
+    bounded(job)
+        .onComplete(
+            ar -> {
+              call.end(ar.cause());
+              Timer.builder("hotpath.jobs.duration")
+                  .tag("kind", kindTag(job.kind()))
+                  .publishPercentileHistogram()
+                  .register(registry)
+                  .record(ticker.getAsLong() - t0, TimeUnit.NANOSECONDS);
+              record(job, ar)
+                  .onComplete(
+                      x -> {
+                        running--;
+                        runningByKind.merge(job.kind(), -1, Integer::sum);
+                        poke();
+                      });
+            });
+  }
+
+  /**
+   * The job's handler, given until shortly before its lease ends: then the run fails and the
+   * handler is told (its cancellation future completes) so it can let go of what it holds.
+   */
+  private Future<Void> bounded(Job job) {
     JobHandler handler = handlers.get(job.kind());
     Promise<Void> bounded = Promise.promise();
     Promise<Void> givenUp = Promise.promise(); // completed only when this run is abandoned
@@ -236,12 +260,13 @@ public final class JobWorker implements AutoCloseable {
     } catch (RuntimeException e) {
       work = Future.failedFuture(e);
     }
+    long limit = Math.max(100, settings.lease().toMillis() - 500);
     long timeout =
         vertx.setTimer(
-            Math.max(100, settings.lease().toMillis() - 500),
+            limit,
             id -> {
               givenUp.tryComplete();
-              bounded.tryFail("timed out after " + (settings.lease().toMillis() - 500) + " ms");
+              bounded.tryFail("timed out after " + limit + " ms");
             });
     work.onComplete(
         ar -> {
@@ -252,57 +277,41 @@ public final class JobWorker implements AutoCloseable {
             bounded.tryFail(ar.cause());
           }
         });
-    bounded
-        .future()
-        .onComplete(
-            ar -> {
-              long nanos = ticker.getAsLong() - t0;
-              call.end(ar.cause());
-              Timer.builder("hotpath.jobs.duration")
+    return bounded.future();
+  }
+
+  /** Records a run's outcome (done, retry later, or dead), persistently. */
+  private Future<?> record(Job job, io.vertx.core.AsyncResult<Void> ar) {
+    if (ar.succeeded()) {
+      Counter.builder("hotpath.jobs.runs")
+          .tag("kind", kindTag(job.kind()))
+          .tag("outcome", "ok")
+          .register(registry)
+          .increment();
+      return persistently(() -> queue.complete(job, name), 20);
+    }
+    String error = String.valueOf(ar.cause().getMessage());
+    return persistently(() -> queue.fail(job, name, error, backoff(job.attempts())), 20)
+        .onSuccess(
+            dead -> {
+              Counter.builder("hotpath.jobs.runs")
                   .tag("kind", kindTag(job.kind()))
-                  .publishPercentileHistogram()
+                  .tag("outcome", dead ? "dead" : "retry")
                   .register(registry)
-                  .record(nanos, TimeUnit.NANOSECONDS);
-              Future<?> recorded;
-              if (ar.succeeded()) {
-                Counter.builder("hotpath.jobs.runs")
-                    .tag("kind", kindTag(job.kind()))
-                    .tag("outcome", "ok")
-                    .register(registry)
-                    .increment();
-                recorded = persistently(() -> queue.complete(job, name), 20);
-              } else {
-                String error = String.valueOf(ar.cause().getMessage());
-                recorded =
-                    persistently(() -> queue.fail(job, name, error, backoff(job.attempts())), 20)
-                        .onSuccess(
-                            dead -> {
-                              Counter.builder("hotpath.jobs.runs")
-                                  .tag("kind", kindTag(job.kind()))
-                                  .tag("outcome", dead ? "dead" : "retry")
-                                  .register(registry)
-                                  .increment();
-                              LOG.atWarn()
-                                  .addKeyValue("job_id", job.id())
-                                  .addKeyValue("kind", job.kind())
-                                  .addKeyValue("attempt", job.attempts())
-                                  .addKeyValue("request_id", job.requestId())
-                                  .log(
-                                      "job {} ({}) failed on attempt {}/{}{}: {}",
-                                      job.id(),
-                                      job.kind(),
-                                      job.attempts(),
-                                      job.maxAttempts(),
-                                      dead ? ", now dead" : "",
-                                      error);
-                            });
-              }
-              recorded.onComplete(
-                  x -> {
-                    running--;
-                    runningByKind.merge(job.kind(), -1, Integer::sum);
-                    poke();
-                  });
+                  .increment();
+              LOG.atWarn()
+                  .addKeyValue("job_id", job.id())
+                  .addKeyValue("kind", job.kind())
+                  .addKeyValue("attempt", job.attempts())
+                  .addKeyValue("request_id", job.requestId())
+                  .log(
+                      "job {} ({}) failed on attempt {}/{}{}: {}",
+                      job.id(),
+                      job.kind(),
+                      job.attempts(),
+                      job.maxAttempts(),
+                      dead ? ", now dead" : "",
+                      error);
             });
   }
 

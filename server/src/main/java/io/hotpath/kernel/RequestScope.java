@@ -2,6 +2,8 @@ package io.hotpath.kernel;
 
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxBootstrap;
+import io.vertx.core.spi.VertxServiceProvider;
 import io.vertx.core.spi.context.storage.ContextLocal;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -12,9 +14,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * and Redis calls there, so code deep in a call (the job queue recording which request enqueued a
  * job, the database door choosing a replica) finds its request without being handed it.
  *
- * <p>This is the only context local Hotpath registers. Vert.x sizes context-local storage when a
- * Vertx instance is built, so {@link #registerBeforeVertx()} must run first; the composition root
- * does that as its first step, and building Vert.x before it fails loudly in Vert.x itself.
+ * <p>This is the only context local Hotpath registers, and it must exist before Vert.x creates its
+ * first context. {@link Registration} sees to that: Vert.x loads it (META-INF/services) while it
+ * builds any Vertx instance, before any context exists, so every Vertx in the JVM (the server's, a
+ * test's, a tool's) has the slot, with nothing for anyone to call first.
  */
 public final class RequestScope {
   private static final ContextLocal<RequestScope> LOCAL =
@@ -41,10 +44,16 @@ public final class RequestScope {
     this.requestId = requestId;
   }
 
-  /** Registers the context local; idempotent. Call before building any Vertx instance. */
-  public static void registerBeforeVertx() {
-    if (LOCAL == null) {
-      throw new IllegalStateException("request scope not registered");
+  /**
+   * Loaded by Vert.x's bootstrap (a {@link VertxServiceProvider} in META-INF/services) while it
+   * builds a Vertx instance: loading this class registers {@link #LOCAL} before any context exists.
+   */
+  public static final class Registration implements VertxServiceProvider {
+    @Override
+    public void init(VertxBootstrap bootstrap) {
+      if (LOCAL == null) {
+        throw new IllegalStateException("request scope not registered");
+      }
     }
   }
 

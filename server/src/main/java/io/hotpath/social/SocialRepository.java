@@ -5,7 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
-/** All SQL of profiles and follows. */
+/** All SQL of profiles, follows and favorites. */
 final class SocialRepository {
   /**
    * $1 viewer id (null when anonymous), $2 username. Uses users_username_key and follows' primary
@@ -34,6 +34,22 @@ final class SocialRepository {
       SELECT u AS follower_id,
              ARRAY(SELECT followee_id FROM follows WHERE follower_id = u ORDER BY followee_id LIMIT 50000) AS ids
       FROM unnest($1::bigint[]) AS u""";
+
+  /** $1 user, $2 article: adds the favorite; one row when it is new. */
+  static final String FAVORITE_ADD =
+      """
+      INSERT INTO favorites (user_id, article_id) VALUES ($1, $2)
+      ON CONFLICT DO NOTHING RETURNING article_id""";
+
+  /** $1 user, $2 article: removes it; one row when there was one. */
+  static final String FAVORITE_REMOVE =
+      "DELETE FROM favorites WHERE user_id = $1 AND article_id = $2 RETURNING article_id";
+
+  /** $1 users, $2 articles (pairwise): the pairs that are favorites. Primary-key lookups. */
+  static final String FAVORITES_AMONG =
+      """
+      SELECT f.user_id, f.article_id FROM unnest($1::bigint[], $2::bigint[]) AS p(u, a)
+      JOIN favorites f ON f.user_id = p.u AND f.article_id = p.a""";
 
   private final Sql sql;
 
