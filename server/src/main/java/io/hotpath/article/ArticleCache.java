@@ -4,7 +4,6 @@ import io.hotpath.cache.CacheSettings;
 import io.hotpath.cache.Caches;
 import io.hotpath.cache.TwoLevelCache;
 import io.hotpath.db.Sql;
-import io.hotpath.kernel.Timestamps;
 import io.hotpath.social.Favorites;
 import io.hotpath.social.ProfileCore;
 import io.hotpath.social.Profiles;
@@ -55,7 +54,7 @@ final class ArticleCache {
                         rs -> {
                           var out = new HashMap<String, ArticleCore>();
                           for (Row r : rs) {
-                            var c = core(r);
+                            var c = ArticleRepository.core(r);
                             out.put(Long.toString(c.id()), c);
                           }
                           return out;
@@ -166,21 +165,6 @@ final class ArticleCache {
   /** After a favorite of article {@code id} was added or removed: its count changed. */
   Future<Void> invalidateCount(long id) {
     return articles.invalidate(List.of(Long.toString(id)));
-  }
-
-  private static ArticleCore core(Row r) {
-    String[] tags = r.getArrayOfStrings("tag_list");
-    return new ArticleCore(
-        r.getLong("id"),
-        r.getString("slug"),
-        r.getString("title"),
-        r.getString("description"),
-        r.getString("body"),
-        tags == null ? List.of() : List.of(tags),
-        Timestamps.format(r.getOffsetDateTime("created_at")),
-        Timestamps.format(r.getOffsetDateTime("updated_at")),
-        r.getInteger("favorites_count"),
-        r.getLong("author_id"));
   }
 
   private static Long[] boxed(Set<String> ids) {

@@ -20,7 +20,7 @@ final class ArticleQueries {
 
   private static final String FLAGS_AND_AUTHOR =
       """
-      a.created_at, a.updated_at, a.favorites_count,
+      a.created_at, a.updated_at, a.favorites_count, a.author_id,
       u.username, u.bio, u.image,
       ARRAY(SELECT t.name FROM article_tags x JOIN tags t ON t.id = x.tag_id
             WHERE x.article_id = a.id ORDER BY t.name) AS tag_list,

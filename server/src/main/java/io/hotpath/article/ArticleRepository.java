@@ -1,5 +1,6 @@
 package io.hotpath.article;
 
+import io.hotpath.db.Rows;
 import io.hotpath.db.Sql;
 import io.hotpath.kernel.Timestamps;
 import io.hotpath.social.ProfileView;
@@ -8,8 +9,6 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -48,11 +47,7 @@ final class ArticleRepository {
   }
 
   private static List<Long> ids(RowSet<Row> rs) {
-    var out = new ArrayList<Long>(rs.size());
-    for (Row r : rs) {
-      out.add(r.getLong("id"));
-    }
-    return out;
+    return Rows.all(rs, r -> r.getLong("id"));
   }
 
   Future<List<ArticleView>> feed(long viewer, int limit, int offset) {
@@ -136,49 +131,54 @@ final class ArticleRepository {
   /** Deletes the article if {@code author} wrote it; its id when deleted, else null. */
   Future<Long> deleteOwn(String slug, long author) {
     return sql.query(ArticleQueries.DELETE_OWN, Tuple.of(slug, author))
-        .map(rs -> rs.size() == 0 ? null : rs.iterator().next().getLong("id"));
+        .map(ArticleRepository::idOrNull);
   }
 
   /** The author's id of the article, or null when there is no such article. */
   Future<Long> authorOf(String slug) {
     return sql.query(ArticleQueries.AUTHOR_OF, Tuple.of(slug))
-        .map(rs -> rs.size() == 0 ? null : rs.iterator().next().getLong("author_id"));
+        .map(rs -> Rows.first(rs, r -> r.getLong("author_id")));
   }
 
   private static Long idOrNull(RowSet<Row> rs) {
-    return rs.size() == 0 ? null : rs.iterator().next().getLong("id");
+    return Rows.first(rs, r -> r.getLong("id"));
   }
 
   private static ArticleView single(RowSet<Row> rs) {
-    return rs.size() == 0 ? null : view(rs.iterator().next());
+    return Rows.first(rs, ArticleRepository::view);
   }
 
   private static List<ArticleView> views(RowSet<Row> rs) {
-    var out = new ArrayList<ArticleView>(rs.size());
-    for (Row r : rs) {
-      out.add(view(r));
-    }
-    return out;
+    return Rows.all(rs, ArticleRepository::view);
   }
 
+  /** A view built in SQL (flags and author joined in); without a body in lists. */
   private static ArticleView view(Row r) {
+    return core(r)
+        .view(
+            r.getString("body") != null,
+            r.getBoolean("favorited"),
+            new ProfileView(
+                r.getString("username"),
+                r.getString("bio"),
+                r.getString("image"),
+                r.getBoolean("following")));
+  }
+
+  /** An article's stored fields from any row that has them (cache loads and SQL-built views). */
+  static ArticleCore core(Row r) {
     String[] tags = r.getArrayOfStrings("tag_list");
-    return new ArticleView(
+    return new ArticleCore(
+        r.getLong("id"),
         r.getString("slug"),
         r.getString("title"),
         r.getString("description"),
         r.getString("body"),
-        null,
-        tags == null ? List.of() : Arrays.asList(tags),
+        tags == null ? List.of() : List.of(tags),
         Timestamps.format(r.getOffsetDateTime("created_at")),
         Timestamps.format(r.getOffsetDateTime("updated_at")),
-        r.getBoolean("favorited"),
         r.getInteger("favorites_count"),
-        new ProfileView(
-            r.getString("username"),
-            r.getString("bio"),
-            r.getString("image"),
-            r.getBoolean("following")));
+        r.getLong("author_id"));
   }
 
   record Created(long id, String slug, OffsetDateTime createdAt) {}

@@ -86,7 +86,7 @@ final class LettuceRedis implements RedisLink {
             onMessage.accept(ch, message);
           }
         });
-    pubsub.sync().subscribe(channel);
+    subscribe(pubsub, channel, timeout);
     this.breaker = breakerFactory.apply(onRecovery);
     // while the breaker is open, probe on a timer too: recovery must not wait for traffic that
     // happens to miss L1
@@ -103,6 +103,33 @@ final class LettuceRedis implements RedisLink {
         url.replaceAll("://[^@]*@", "://<masked>@"),
         timeout.toMillis());
   }
+
+  /**
+   * Subscribes, retrying timed-out attempts for up to {@link #STARTUP_BUDGET}: the command timeout
+   * is tuned for serving (100 ms by default), and one slow SUBSCRIBE on a busy machine must not
+   * kill a restarting instance (seen in the rolling-restart fault test). SUBSCRIBE is idempotent.
+   */
+  private static void subscribe(
+      StatefulRedisPubSubConnection<String, String> pubsub, String channel, Duration timeout) {
+    long deadline = System.nanoTime() + STARTUP_BUDGET.toNanos();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        pubsub.sync().subscribe(channel);
+        return;
+      } catch (io.lettuce.core.RedisCommandTimeoutException e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+        LOG.warn(
+            "Redis SUBSCRIBE timed out after {} ms (attempt {}), retrying",
+            timeout.toMillis(),
+            attempt);
+      }
+    }
+  }
+
+  /** How long start-up keeps retrying the initial SUBSCRIBE before giving up. */
+  static final Duration STARTUP_BUDGET = Duration.ofSeconds(10);
 
   @Override
   public Optional<StatefulRedisConnection<String, byte[]>> connection() {

@@ -10,9 +10,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
@@ -28,7 +26,7 @@ import java.util.function.Supplier;
  * <p>The pool is the reactive client's: connections are pipelined (DB_PIPELINING_LIMIT) and
  * prepared statements are cached per connection.
  */
-public final class Db implements Sql {
+public final class Db extends Sql.Statements {
   private final Pool pool;
   private final Observer observer;
   private final Optional<Replica> replica;
@@ -90,13 +88,8 @@ public final class Db implements Sql {
   }
 
   @Override
-  public Future<RowSet<Row>> query(String sql, Tuple args) {
-    return onPrimary(sql, c -> c.preparedQuery(sql).execute(args));
-  }
-
-  @Override
-  public Future<RowSet<Row>> batch(String sql, List<Tuple> args) {
-    return onPrimary(sql, c -> c.preparedQuery(sql).executeBatch(args));
+  protected Future<RowSet<Row>> run(String sql, Function<SqlClient, Future<RowSet<Row>>> st) {
+    return onPrimary(sql, st);
   }
 
   private Future<RowSet<Row>> onPrimary(String sql, Function<SqlClient, Future<RowSet<Row>>> st) {
@@ -134,7 +127,7 @@ public final class Db implements Sql {
     return pool;
   }
 
-  private final class Reads implements Sql {
+  private final class Reads extends Sql.Statements {
     private final Replica replica;
 
     Reads(Replica replica) {
@@ -142,16 +135,7 @@ public final class Db implements Sql {
     }
 
     @Override
-    public Future<RowSet<Row>> query(String sql, Tuple args) {
-      return routed(sql, c -> c.preparedQuery(sql).execute(args));
-    }
-
-    @Override
-    public Future<RowSet<Row>> batch(String sql, List<Tuple> args) {
-      return routed(sql, c -> c.preparedQuery(sql).executeBatch(args));
-    }
-
-    private Future<RowSet<Row>> routed(String sql, Function<SqlClient, Future<RowSet<Row>>> st) {
+    protected Future<RowSet<Row>> run(String sql, Function<SqlClient, Future<RowSet<Row>>> st) {
       if (!replica.serves(ReadFence.current())) {
         return onPrimary(sql, st);
       }
@@ -173,7 +157,7 @@ public final class Db implements Sql {
         || (t instanceof PgException pg && "40001".equals(pg.getSqlState()));
   }
 
-  private final class Tx implements Sql {
+  private final class Tx extends Sql.Statements {
     private final SqlConnection conn;
 
     Tx(SqlConnection conn) {
@@ -181,13 +165,8 @@ public final class Db implements Sql {
     }
 
     @Override
-    public Future<RowSet<Row>> query(String sql, Tuple args) {
-      return observed(sql, conn.preparedQuery(sql).execute(args));
-    }
-
-    @Override
-    public Future<RowSet<Row>> batch(String sql, List<Tuple> args) {
-      return observed(sql, conn.preparedQuery(sql).executeBatch(args));
+    protected Future<RowSet<Row>> run(String sql, Function<SqlClient, Future<RowSet<Row>>> st) {
+      return observed(sql, st.apply(conn));
     }
   }
 }

@@ -1,11 +1,11 @@
 package io.hotpath.export;
 
+import io.hotpath.db.Rows;
 import io.hotpath.db.Sql;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.List;
 
 /** All SQL of exports. */
@@ -61,32 +61,29 @@ final class ExportRepository {
   Future<Finished> finished(long job, long owner) {
     return sql.query(FINISHED, Tuple.of(job, owner))
         .map(
-            rs -> {
-              if (rs.size() == 0) {
-                return null;
-              }
-              Row r = rs.iterator().next();
-              return new Finished(r.getString("format"), r.getString("path"), r.getLong("rows"));
-            });
+            rs ->
+                Rows.first(
+                    rs,
+                    r ->
+                        new Finished(
+                            r.getString("format"), r.getString("path"), r.getLong("rows"))));
   }
 
   /** The job's status and attempts, or null when it is not this owner's export. */
   Future<Row> status(long job, long owner) {
-    return sql.query(STATUS, Tuple.of(job, owner))
-        .map(rs -> rs.size() == 0 ? null : rs.iterator().next());
+    return sql.query(STATUS, Tuple.of(job, owner)).map(rs -> Rows.first(rs, r -> r));
   }
 
   static Future<List<Pending>> pending(Sql tx, long owner) {
     return tx.query(LOCK_USER, Tuple.of((int) owner))
         .compose(v -> tx.query(PENDING, Tuple.of(owner)))
         .map(
-            rs -> {
-              var out = new ArrayList<Pending>(rs.size());
-              for (Row r : rs) {
-                out.add(new Pending(r.getLong("id"), r.getString("format"), r.getString("author")));
-              }
-              return out;
-            });
+            rs ->
+                Rows.all(
+                    rs,
+                    r ->
+                        new Pending(
+                            r.getLong("id"), r.getString("format"), r.getString("author"))));
   }
 
   Future<Void> record(long job, long owner, String format, String path, long rows) {
@@ -95,12 +92,6 @@ final class ExportRepository {
 
   /** Deletes the rows of exports written before {@code cutoff}; returns their file paths. */
   Future<List<String>> expire(OffsetDateTime cutoff) {
-    return sql.query(EXPIRED, Tuple.of(cutoff))
-        .map(
-            rs -> {
-              var paths = new ArrayList<String>(rs.size());
-              rs.forEach(r -> paths.add(r.getString("path")));
-              return paths;
-            });
+    return sql.query(EXPIRED, Tuple.of(cutoff)).map(rs -> Rows.all(rs, r -> r.getString("path")));
   }
 }

@@ -21,28 +21,25 @@ public final class Json {
                   // beans
                   .addSerializer(
                       io.vertx.core.json.JsonObject.class,
-                      new com.fasterxml.jackson.databind.JsonSerializer<>() {
-                        @Override
-                        public void serialize(
-                            io.vertx.core.json.JsonObject v,
-                            com.fasterxml.jackson.core.JsonGenerator gen,
-                            com.fasterxml.jackson.databind.SerializerProvider p)
-                            throws java.io.IOException {
-                          p.defaultSerializeValue(v.getMap(), gen);
-                        }
-                      })
+                      as(io.vertx.core.json.JsonObject::getMap))
                   .addSerializer(
                       io.vertx.core.json.JsonArray.class,
-                      new com.fasterxml.jackson.databind.JsonSerializer<>() {
-                        @Override
-                        public void serialize(
-                            io.vertx.core.json.JsonArray v,
-                            com.fasterxml.jackson.core.JsonGenerator gen,
-                            com.fasterxml.jackson.databind.SerializerProvider p)
-                            throws java.io.IOException {
-                          p.defaultSerializeValue(v.getList(), gen);
-                        }
-                      }));
+                      as(io.vertx.core.json.JsonArray::getList)));
+
+  /** Writes a {@code T} as the plain value {@code content} gives. */
+  private static <T> com.fasterxml.jackson.databind.JsonSerializer<T> as(
+      java.util.function.Function<T, Object> content) {
+    return new com.fasterxml.jackson.databind.JsonSerializer<>() {
+      @Override
+      public void serialize(
+          T v,
+          com.fasterxml.jackson.core.JsonGenerator gen,
+          com.fasterxml.jackson.databind.SerializerProvider p)
+          throws java.io.IOException {
+        p.defaultSerializeValue(content.apply(v), gen);
+      }
+    };
+  }
 
   private static final CharSequence CONTENT_TYPE =
       HttpHeaders.createOptimized("application/json; charset=utf-8");

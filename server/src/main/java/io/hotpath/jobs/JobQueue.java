@@ -1,6 +1,7 @@
 package io.hotpath.jobs;
 
 import io.hotpath.db.Db;
+import io.hotpath.db.Rows;
 import io.hotpath.db.Sql;
 import io.hotpath.kernel.RequestScope;
 import io.vertx.core.Future;
@@ -105,16 +106,14 @@ public final class JobQueue {
   Future<JsonObject> status(long id) {
     return db.query(STATUS, Tuple.of(id))
         .map(
-            rs -> {
-              if (rs.size() == 0) {
-                return null;
-              }
-              Row r = rs.iterator().next();
-              return new JsonObject()
-                  .put("status", r.getString("status"))
-                  .put("attempts", r.getInteger("attempts"))
-                  .put("lastError", r.getString("last_error"));
-            });
+            rs ->
+                Rows.first(
+                    rs,
+                    r ->
+                        new JsonObject()
+                            .put("status", r.getString("status"))
+                            .put("attempts", r.getInteger("attempts"))
+                            .put("lastError", r.getString("last_error"))));
   }
 
   Future<List<Job>> claim(String worker, int max, Duration lease) {

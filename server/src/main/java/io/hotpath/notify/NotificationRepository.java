@@ -1,12 +1,11 @@
 package io.hotpath.notify;
 
+import io.hotpath.db.Rows;
 import io.hotpath.db.Sql;
 import io.hotpath.kernel.Timestamps;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import java.util.ArrayList;
 import java.util.List;
 
 /** All SQL of notifications. */
@@ -52,37 +51,38 @@ final class NotificationRepository {
   Future<List<JsonObject>> page(long user, int limit, int offset) {
     return sql.query(PAGE, Tuple.of(user, limit, offset))
         .map(
-            rs -> {
-              var out = new ArrayList<JsonObject>(rs.size());
-              for (Row r : rs) {
-                var n =
-                    new JsonObject()
-                        .put("id", r.getLong("id"))
-                        .put("type", r.getString("type"))
-                        .put("read", r.getOffsetDateTime("read_at") != null)
-                        .put("createdAt", Timestamps.format(r.getOffsetDateTime("created_at")));
-                if (r.getString("username") != null) {
-                  n.put(
-                      "actor",
-                      new JsonObject()
-                          .put("username", r.getString("username"))
-                          .put("bio", r.getString("bio"))
-                          .put("image", r.getString("image")));
-                }
-                if (r.getString("slug") != null) {
-                  n.put(
-                      "article",
-                      new JsonObject()
-                          .put("slug", r.getString("slug"))
-                          .put("title", r.getString("title")));
-                }
-                if (r.getLong("comment_id") != null) {
-                  n.put("commentId", r.getLong("comment_id"));
-                }
-                out.add(n);
-              }
-              return out;
-            });
+            rs ->
+                Rows.all(
+                    rs,
+                    r -> {
+                      var n =
+                          new JsonObject()
+                              .put("id", r.getLong("id"))
+                              .put("type", r.getString("type"))
+                              .put("read", r.getOffsetDateTime("read_at") != null)
+                              .put(
+                                  "createdAt",
+                                  Timestamps.format(r.getOffsetDateTime("created_at")));
+                      if (r.getString("username") != null) {
+                        n.put(
+                            "actor",
+                            new JsonObject()
+                                .put("username", r.getString("username"))
+                                .put("bio", r.getString("bio"))
+                                .put("image", r.getString("image")));
+                      }
+                      if (r.getString("slug") != null) {
+                        n.put(
+                            "article",
+                            new JsonObject()
+                                .put("slug", r.getString("slug"))
+                                .put("title", r.getString("title")));
+                      }
+                      if (r.getLong("comment_id") != null) {
+                        n.put("commentId", r.getLong("comment_id"));
+                      }
+                      return n;
+                    }));
   }
 
   Future<Long> unread(long user) {

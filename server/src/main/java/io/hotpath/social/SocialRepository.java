@@ -1,5 +1,6 @@
 package io.hotpath.social;
 
+import io.hotpath.db.Rows;
 import io.hotpath.db.Sql;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
@@ -60,7 +61,7 @@ final class SocialRepository {
   /** The profile and its id, or null when no such user. */
   Future<Profile> profile(Long viewer, String username) {
     return sql.query(PROFILE, Tuple.of(viewer, username))
-        .map(rs -> rs.size() == 0 ? null : profile(rs.iterator().next()));
+        .map(rs -> Rows.first(rs, SocialRepository::profile));
   }
 
   /** Follows in {@code tx}; true when the follow is new. */

@@ -1,10 +1,9 @@
 package io.hotpath.tag;
 
+import io.hotpath.db.Rows;
 import io.hotpath.db.Sql;
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import java.util.ArrayList;
 import java.util.List;
 
 /** All SQL of tags. */
@@ -21,14 +20,6 @@ final class TagRepository {
 
   /** Tags in use, most used first, at most {@code limit}. */
   Future<List<String>> popular(int limit) {
-    return sql.query(POPULAR, Tuple.of(limit))
-        .map(
-            rs -> {
-              var tags = new ArrayList<String>(rs.size());
-              for (Row r : rs) {
-                tags.add(r.getString("name"));
-              }
-              return tags;
-            });
+    return sql.query(POPULAR, Tuple.of(limit)).map(rs -> Rows.all(rs, r -> r.getString("name")));
   }
 }

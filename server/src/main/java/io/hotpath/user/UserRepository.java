@@ -1,5 +1,6 @@
 package io.hotpath.user;
 
+import io.hotpath.db.Rows;
 import io.hotpath.db.Sql;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
@@ -51,13 +52,11 @@ final class UserRepository {
   }
 
   Future<UserRow> byEmail(String email) {
-    return sql.query(BY_EMAIL, Tuple.of(email))
-        .map(rs -> rs.size() == 0 ? null : row(rs.iterator().next()));
+    return sql.query(BY_EMAIL, Tuple.of(email)).map(rs -> Rows.first(rs, UserRepository::row));
   }
 
   Future<UserRow> byId(long id) {
-    return sql.query(BY_ID, Tuple.of(id))
-        .map(rs -> rs.size() == 0 ? null : row(rs.iterator().next()));
+    return sql.query(BY_ID, Tuple.of(id)).map(rs -> Rows.first(rs, UserRepository::row));
   }
 
   /** The updated row and the previous username, or null when there is no such user. */
@@ -74,14 +73,7 @@ final class UserRepository {
             .addString(c.image().value())
             .addString(c.username() == null ? null : Usernames.key(c.username()));
     return sql.query(UPDATE, args)
-        .map(
-            rs -> {
-              if (rs.size() == 0) {
-                return null;
-              }
-              Row r = rs.iterator().next();
-              return new Updated(row(r), r.getString("old_username"));
-            });
+        .map(rs -> Rows.first(rs, r -> new Updated(row(r), r.getString("old_username"))));
   }
 
   record Updated(UserRow row, String oldUsername) {}

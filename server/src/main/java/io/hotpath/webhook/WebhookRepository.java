@@ -1,11 +1,10 @@
 package io.hotpath.webhook;
 
+import io.hotpath.db.Rows;
 import io.hotpath.db.Sql;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -52,40 +51,35 @@ final class WebhookRepository {
         .compose(
             v -> tx.query(CREATE, Tuple.of(user, url, events.toArray(String[]::new), secret, cap)))
         .map(
-            rs -> {
-              if (rs.size() == 0) {
-                return null;
-              }
-              Row r = rs.iterator().next();
-              return new JsonObject()
-                  .put("id", r.getLong("id"))
-                  .put("url", url)
-                  .put("events", events)
-                  .put("secret", secret);
-            });
+            rs ->
+                Rows.first(
+                    rs,
+                    r ->
+                        new JsonObject()
+                            .put("id", r.getLong("id"))
+                            .put("url", url)
+                            .put("events", events)
+                            .put("secret", secret)));
   }
 
   Future<List<JsonObject>> list(long user) {
     return sql.query(LIST, Tuple.of(user))
         .map(
-            rs -> {
-              var out = new ArrayList<JsonObject>();
-              for (Row r : rs) {
-                out.add(
-                    new JsonObject()
-                        .put("id", r.getLong("id"))
-                        .put("url", r.getString("url"))
-                        .put("events", Arrays.asList(r.getArrayOfStrings("events")))
-                        .put("lastStatus", r.getInteger("last_status"))
-                        .put("lastError", r.getString("last_error"))
-                        .put(
-                            "lastAttemptAt",
-                            r.getOffsetDateTime("last_attempt_at") == null
-                                ? null
-                                : r.getOffsetDateTime("last_attempt_at").toString()));
-              }
-              return out;
-            });
+            rs ->
+                Rows.all(
+                    rs,
+                    r ->
+                        new JsonObject()
+                            .put("id", r.getLong("id"))
+                            .put("url", r.getString("url"))
+                            .put("events", Arrays.asList(r.getArrayOfStrings("events")))
+                            .put("lastStatus", r.getInteger("last_status"))
+                            .put("lastError", r.getString("last_error"))
+                            .put(
+                                "lastAttemptAt",
+                                r.getOffsetDateTime("last_attempt_at") == null
+                                    ? null
+                                    : r.getOffsetDateTime("last_attempt_at").toString())));
   }
 
   Future<Boolean> delete(long id, long user) {
@@ -95,26 +89,12 @@ final class WebhookRepository {
   /** (url, secret) of the subscription, or null when it was deleted. */
   Future<String[]> forDelivery(long id) {
     return sql.query(FOR_DELIVERY, Tuple.of(id))
-        .map(
-            rs ->
-                rs.size() == 0
-                    ? null
-                    : new String[] {
-                      rs.iterator().next().getString("url"),
-                      rs.iterator().next().getString("secret")
-                    });
+        .map(rs -> Rows.first(rs, r -> new String[] {r.getString("url"), r.getString("secret")}));
   }
 
   static Future<List<Long>> claimDeliveries(Sql tx, long jobId, long user, String event) {
     return tx.query(CLAIM_DELIVERIES, Tuple.of(jobId, user, event))
-        .map(
-            rs -> {
-              var ids = new ArrayList<Long>();
-              for (Row r : rs) {
-                ids.add(r.getLong("webhook_id"));
-              }
-              return ids;
-            });
+        .map(rs -> Rows.all(rs, r -> r.getLong("webhook_id")));
   }
 
   Future<Void> record(long id, Integer status, String error) {
