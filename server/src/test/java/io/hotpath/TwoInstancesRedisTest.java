@@ -150,12 +150,21 @@ class TwoInstancesRedisTest {
     assertThat(concurrentGets(List.of(sa), slug1, 300)).allMatch(s -> s == 200);
     assertThat(a.caches().loads("article") - before).isEqualTo(1);
 
-    // two instances: 150 each for another cold key
+    // two instances: 150 each for another cold key. One load overall is the claim whenever Redis
+    // answers in time; on a starved machine a Redis timeout makes an instance load on its own,
+    // which is counted (hotpath.cache.loads.unguarded) and is the only excuse accepted here
     long beforeA = a.caches().loads("article");
     long beforeB = b.caches().loads("article");
+    long unguardedBefore =
+        a.caches().unguardedLoads("article") + b.caches().unguardedLoads("article");
     assertThat(concurrentGets(List.of(sa, sb), slug2, 300)).allMatch(s -> s == 200);
-    assertThat((a.caches().loads("article") - beforeA) + (b.caches().loads("article") - beforeB))
-        .isEqualTo(1);
+    long loads = (a.caches().loads("article") - beforeA) + (b.caches().loads("article") - beforeB);
+    long unguarded =
+        a.caches().unguardedLoads("article")
+            + b.caches().unguardedLoads("article")
+            - unguardedBefore;
+    assertThat(loads).as("loads (of which %d unguarded)", unguarded).isEqualTo(1 + unguarded);
+    assertThat(unguarded).as("loads that Redis could not guard").isLessThanOrEqualTo(1);
   }
 
   @Test

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -151,6 +152,15 @@ public final class Caches implements AutoCloseable {
         .tag("cache", name)
         .description("keys loaded from the database")
         .register(registry);
+    for (var reason : TwoLevelCache.Unguarded.values()) {
+      FunctionCounter.builder(
+              "hotpath.cache.loads.unguarded", cache, c -> c.unguarded.get(reason).sum())
+          .tag("cache", name)
+          .tag("reason", reason.tag())
+          .description(
+              "keys loaded without the cross-instance lock (Redis down, slow or lock lost)")
+          .register(registry);
+    }
     FunctionCounter.builder("hotpath.cache.load.seconds", cache, c -> c.loadNanos.sum() / 1e9)
         .tag("cache", name)
         .description("time spent loading from the database")
@@ -175,6 +185,14 @@ public final class Caches implements AutoCloseable {
   /** Keys loaded from the database by the named cache (tests and metrics). */
   public long loads(String name) {
     return byName.get(name).loads.sum();
+  }
+
+  /**
+   * Keys the named cache loaded without cross-instance stampede protection because Redis was down,
+   * slow, or the lock holder never stored a value (tests and metrics).
+   */
+  public long unguardedLoads(String name) {
+    return byName.get(name).unguarded.values().stream().mapToLong(LongAdder::sum).sum();
   }
 
   Future<Void> invalidateRemote(TwoLevelCache<?> cache, Collection<String> ids) {

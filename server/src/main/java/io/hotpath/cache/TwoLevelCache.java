@@ -69,6 +69,29 @@ public final class TwoLevelCache<V> {
   final LongAdder loads = new LongAdder();
   final LongAdder loadNanos = new LongAdder();
 
+  /** Why a load went to the database without the cross-instance lock's protection. */
+  enum Unguarded {
+    /** the breaker was open: Redis is treated as down */
+    REDIS_UNAVAILABLE,
+    /** a Redis command failed or timed out */
+    REDIS_ERROR,
+    /** another instance held the lock longer than it lives, without storing a value */
+    LOCK_WAIT_EXPIRED;
+
+    String tag() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /** Keys loaded without cross-instance stampede protection, by reason (metrics and tests). */
+  final java.util.Map<Unguarded, LongAdder> unguarded = new java.util.EnumMap<>(Unguarded.class);
+
+  {
+    for (Unguarded u : Unguarded.values()) {
+      unguarded.put(u, new LongAdder());
+    }
+  }
+
   TwoLevelCache(
       String name,
       Caches owner,
@@ -188,7 +211,7 @@ public final class TwoLevelCache<V> {
 
   private Future<Optional<V>> loadOne(String id) {
     if (!redis.available()) {
-      return loadFromDb(Set.of(id)).map(m -> Optional.ofNullable(m.get(id)));
+      return unguardedLoad(id, Unguarded.REDIS_UNAVAILABLE);
     }
     String key = key(id);
     return redis
@@ -201,7 +224,7 @@ public final class TwoLevelCache<V> {
               }
               l2Misses.increment();
               if (ar.failed()) {
-                return loadFromDb(Set.of(id)).map(m -> Optional.ofNullable(m.get(id)));
+                return unguardedLoad(id, Unguarded.REDIS_ERROR);
               }
               return lockedLoad(id);
             });
@@ -222,7 +245,7 @@ public final class TwoLevelCache<V> {
                     .andThen(x -> redis.del(List.of("lock:" + key)));
               }
               if (lock.failed()) {
-                return loadFromDb(Set.of(id)).map(m -> Optional.ofNullable(m.get(id)));
+                return unguardedLoad(id, Unguarded.REDIS_ERROR);
               }
               return awaitOtherLoader(id, key, 0);
             });
@@ -231,6 +254,7 @@ public final class TwoLevelCache<V> {
   /** Another instance holds the load lock: poll L2 on timers until its value lands. */
   private Future<Optional<V>> awaitOtherLoader(String id, String key, int attempt) {
     if (attempt >= LOCK_POLLS) {
+      unguarded.get(Unguarded.LOCK_WAIT_EXPIRED).increment();
       return loadAndStore(Set.of(id)).map(m -> Optional.ofNullable(m.get(id)));
     }
     Promise<Void> tick = Promise.promise();
@@ -244,7 +268,7 @@ public final class TwoLevelCache<V> {
                 return Future.succeededFuture(decode(ar.result()));
               }
               if (ar.failed()) {
-                return loadFromDb(Set.of(id)).map(m -> Optional.ofNullable(m.get(id)));
+                return unguardedLoad(id, Unguarded.REDIS_ERROR);
               }
               return awaitOtherLoader(id, key, attempt + 1);
             });
@@ -252,6 +276,7 @@ public final class TwoLevelCache<V> {
 
   private Future<Map<String, Optional<V>>> loadMany(Set<String> ids) {
     if (!redis.available()) {
+      unguarded.get(Unguarded.REDIS_UNAVAILABLE).add(ids.size());
       return loadFromDb(ids).map(found -> complete(ids, found));
     }
     var keys = new ArrayList<String>(ids.size());
@@ -278,6 +303,7 @@ public final class TwoLevelCache<V> {
                 l2Misses.add(missing.size());
               } else {
                 missing.addAll(ids);
+                unguarded.get(Unguarded.REDIS_ERROR).add(ids.size());
               }
               if (missing.isEmpty()) {
                 return Future.succeededFuture(result);
@@ -320,6 +346,11 @@ public final class TwoLevelCache<V> {
                 redis.setAll(values, k -> jittered(values.get(k).length == 0 ? negativeTtl : ttl));
               }
             });
+  }
+
+  private Future<Optional<V>> unguardedLoad(String id, Unguarded reason) {
+    unguarded.get(reason).increment();
+    return loadFromDb(Set.of(id)).map(m -> Optional.ofNullable(m.get(id)));
   }
 
   private Future<Map<String, V>> loadFromDb(Set<String> ids) {
