@@ -240,8 +240,18 @@ public final class TwoLevelCache<V> {
         .transform(
             lock -> {
               if (lock.succeeded() && Boolean.TRUE.equals(lock.result())) {
-                return loadAndStore(Set.of(id))
-                    .map(m -> Optional.ofNullable(m.get(id)))
+                // double-check: between this instance's L2 miss and its taking the lock, another
+                // instance may have loaded, stored and released (TwoLevelCacheRedisTest)
+                return redis
+                    .get(key)
+                    .transform(
+                        again -> {
+                          if (again.succeeded() && again.result() != null) {
+                            l2Hits.increment();
+                            return Future.succeededFuture(decode(again.result()));
+                          }
+                          return loadAndStore(Set.of(id)).map(m -> Optional.ofNullable(m.get(id)));
+                        })
                     .andThen(x -> redis.del(List.of("lock:" + key)));
               }
               if (lock.failed()) {
