@@ -45,7 +45,7 @@ record Servers(int port, int managementPort, Admission admission) {
             Viewer.authenticate(features.tokens(), features.tokenVersions()),
             afterAuthentication(infra, config),
             http.bodyLimitBytes(),
-            http.publicMaxAgeSeconds());
+            http.sharedMaxAgeSeconds());
     var apiRoutes = new ArrayList<>(features.api());
     List<Consumer<Router>> opsRoutes = features.ops();
     int managementPort = -1;

@@ -77,14 +77,20 @@ class HttpEfficiencyTest {
   }
 
   @Test
-  void cache_control_is_public_for_anonymous_private_for_callers_and_no_store_for_auth() {
+  void
+      browsers_always_revalidate_shared_caches_may_hold_anonymous_answers_and_errors_are_not_kept() {
     String t = server.register("cc_" + TestServer.uid());
     var anon = server.get("/api/articles", null);
-    assertThat(anon.header("Cache-Control")).startsWith("public, max-age=");
+    // a browser may keep it but must ask again before each use; a CDN may reuse it for s-maxage
+    assertThat(anon.header("Cache-Control"))
+        .isEqualTo("public, max-age=0, must-revalidate, s-maxage=5");
+    assertThat(anon.header("ETag")).isNotNull();
     assertThat(anon.header("Vary")).contains("Authorization").contains("Accept-Encoding");
     assertThat(server.get("/api/articles", t).header("Cache-Control"))
         .isEqualTo("private, no-cache");
     assertThat(server.get("/api/user", t).header("Cache-Control")).isEqualTo("no-store");
+    assertThat(server.get("/api/articles/no-such-article", null).header("Cache-Control"))
+        .isEqualTo("no-store");
     assertThat(
             server
                 .post(
@@ -93,6 +99,18 @@ class HttpEfficiencyTest {
                     null)
                 .status())
         .isEqualTo(401);
+  }
+
+  @Test
+  void the_retired_public_max_age_setting_stops_start_up_naming_its_replacement() {
+    var e =
+        org.assertj.core.api.Assertions.catchThrowable(
+            () ->
+                io.hotpath.config.Config.fromEnv(java.util.Map.of("PUBLIC_MAX_AGE_SECONDS", "0")));
+    assertThat(e)
+        .isInstanceOf(io.hotpath.config.ConfigException.class)
+        .hasMessageContaining("PUBLIC_MAX_AGE_SECONDS")
+        .hasMessageContaining("SHARED_MAX_AGE_SECONDS");
   }
 
   @Test

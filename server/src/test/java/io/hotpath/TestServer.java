@@ -126,6 +126,19 @@ public final class TestServer {
     return r.json().at("/user/token").asText();
   }
 
+  /** Signs in and returns a fresh token (a new session). */
+  public String login(String email, String password) {
+    var r =
+        post(
+            "/api/users/login",
+            "{\"user\":{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}}",
+            null);
+    if (r.status() != 200) {
+      throw new AssertionError("login " + email + ": " + r);
+    }
+    return r.json().at("/user/token").asText();
+  }
+
   /** Creates an article and returns its slug. */
   public String article(String token, String title, String... tags) {
     var tagJson = new StringBuilder("[");

@@ -11,39 +11,52 @@ import java.util.HashMap;
 import java.util.List;
 
 /**
- * Each user's current token version, cached (two levels, invalidated across instances like every
- * other cache), so checking a token against it costs no SQL per request when warm: a token whose
- * user no longer exists, or whose version is older than the user's (the password changed since), is
- * not accepted. The user feature bumps the version and calls {@link #invalidate}.
+ * Each user's current token version and the session that last changed the password, cached (two
+ * levels, invalidated across instances like every other cache), so checking a token costs no SQL
+ * per request when warm. A token stands when its user exists and it is of the current version, or
+ * of the session that made the last password change (that client stays signed in; every other
+ * earlier token is revoked). The user feature bumps the version and calls {@link #invalidate}.
  */
 public final class TokenVersions {
-  static final String VERSIONS = "SELECT id, token_version FROM users WHERE id = ANY($1::bigint[])";
+  static final String VERSIONS =
+      "SELECT id, token_version, password_session FROM users WHERE id = ANY($1::bigint[])";
 
-  private final TwoLevelCache<Integer> versions;
+  /** What a user's tokens are checked against. */
+  record Standing(int version, String keptSession) {
+    boolean accepts(Tokens.Claims c) {
+      return c.version() == version || (keptSession != null && keptSession.equals(c.session()));
+    }
+  }
+
+  private final TwoLevelCache<Standing> versions;
 
   public TokenVersions(Caches caches, Sql sql, CacheSettings settings) {
     this.versions =
         caches.create(
-            "token-version",
-            caches.type(Integer.class),
+            "token-standing",
+            caches.type(Standing.class),
             settings,
             ids ->
                 sql.query(VERSIONS, Tuple.of(ids.stream().map(Long::valueOf).toArray(Long[]::new)))
                     .map(
                         rs -> {
-                          var out = new HashMap<String, Integer>();
+                          var out = new HashMap<String, Standing>();
                           for (Row r : rs) {
-                            out.put(Long.toString(r.getLong("id")), r.getInteger("token_version"));
+                            out.put(
+                                Long.toString(r.getLong("id")),
+                                new Standing(
+                                    r.getInteger("token_version"),
+                                    r.getString("password_session")));
                           }
                           return out;
                         }));
   }
 
-  /** Whether a token with these claims still stands: its user exists at that version. */
+  /** Whether a token with these claims still stands (see the class comment). */
   public Future<Boolean> current(Tokens.Claims claims) {
     return versions
         .get(Long.toString(claims.userId()))
-        .map(v -> v.isPresent() && v.get() == claims.version());
+        .map(v -> v.isPresent() && v.get().accepts(claims));
   }
 
   /** After the user's version changed (password change); completes once every instance knows. */

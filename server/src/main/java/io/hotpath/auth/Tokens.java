@@ -12,15 +12,17 @@ import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.time.Duration;
 
 /**
- * Issues and verifies the API's JWTs (HS256). A token carries the user's id ({@code sub}) and the
- * user's token version when it was issued ({@code ver}); verifying the signature and expiry needs
- * no database round trip, and {@link TokenVersions} then says whether that version is still the
- * user's. Any token that is not exactly well-formed (a non-numeric {@code exp}, {@code sub} or
- * {@code ver}, a missing claim) is "invalid", never a server error.
+ * Issues and verifies the API's JWTs (HS256). A token carries the user's id ({@code sub}), the
+ * user's token version when it was issued ({@code ver}) and a random session id ({@code sid});
+ * verifying the signature and expiry needs no database round trip, and {@link TokenVersions} then
+ * says whether the token still stands. Any token that is not exactly well-formed (a non-numeric
+ * {@code exp}, {@code sub} or {@code ver}, a missing claim) is "invalid", never a server error.
  */
 public final class Tokens {
-  /** What a valid token says. */
-  public record Claims(long userId, int version) {}
+  /** What a valid token says; {@code session} is null for tokens issued before sessions existed. */
+  public record Claims(long userId, int version, String session) {}
+
+  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
   private final JWTAuth jwt;
   private final JWTOptions options;
@@ -35,10 +37,16 @@ public final class Tokens {
         new JWTOptions().setAlgorithm("HS256").setExpiresInSeconds((int) ttl.toSeconds());
   }
 
-  /** A signed token for the user with this id, at this token version. */
+  /** A signed token for the user with this id, at this token version, for a new session. */
   public String issue(long userId, int version) {
+    byte[] sid = new byte[12];
+    RANDOM.nextBytes(sid);
     return jwt.generateToken(
-        new JsonObject().put("sub", Long.toString(userId)).put("ver", version), options);
+        new JsonObject()
+            .put("sub", Long.toString(userId))
+            .put("ver", version)
+            .put("sid", java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(sid)),
+        options);
   }
 
   /** The claims of a valid, unexpired token; fails with 401 "token is invalid" otherwise. */
@@ -60,9 +68,13 @@ public final class Tokens {
     }
     long id = Long.parseLong(payload.getString("sub"));
     Object ver = payload.getValue("ver", 0);
+    Object sid = payload.getValue("sid");
     if (id <= 0 || !(ver instanceof Integer v) || v < 0) {
       throw new IllegalArgumentException("sub or ver out of range");
     }
-    return new Claims(id, v);
+    if (sid != null && !(sid instanceof String)) {
+      throw new IllegalArgumentException("sid is not a string");
+    }
+    return new Claims(id, v, (String) sid);
   }
 }

@@ -31,8 +31,25 @@ public record Config(
 
   private static final int CORES = Runtime.getRuntime().availableProcessors();
 
+  /**
+   * Settings that no longer exist, and what replaced them: set, they stop start-up rather than be
+   * silently ignored.
+   */
+  static final Map<String, String> RETIRED =
+      Map.of(
+          "PUBLIC_MAX_AGE_SECONDS",
+          "replaced by SHARED_MAX_AGE_SECONDS: anonymous GETs are now revalidated by browsers on"
+              + " every use (max-age=0) and only shared caches may reuse them for a while");
+
   /** Reads and validates the configuration from the given environment. */
   public static Config fromEnv(Map<String, String> env) {
+    RETIRED.forEach(
+        (key, why) -> {
+          String v = env.get(key);
+          if (v != null && !v.isBlank()) {
+            throw new ConfigException(key, v.trim(), why);
+          }
+        });
     var e = new Env(env);
     var config =
         new Config(
@@ -77,7 +94,7 @@ public record Config(
       int maxOffset,
       boolean compression,
       int compressionMinBytes,
-      int publicMaxAgeSeconds,
+      int sharedMaxAgeSeconds,
       int maxInflight,
       Duration requestTimeout,
       Duration shutdownDrain,
@@ -118,13 +135,14 @@ public record Config(
             0,
             100_000_000,
             "smaller responses are sent as they are");
-    static final Key<Integer> PUBLIC_MAX_AGE_SECONDS =
+    static final Key<Integer> SHARED_MAX_AGE_SECONDS =
         Key.integer(
-            "PUBLIC_MAX_AGE_SECONDS",
+            "SHARED_MAX_AGE_SECONDS",
             5,
             0,
-            86_400,
-            "`Cache-Control: public, max-age` of anonymous GETs");
+            3_600,
+            "how long a shared cache (CDN, gateway) may reuse an anonymous GET without asking"
+                + " (`s-maxage`); browsers always revalidate; 0 = every cache revalidates");
     static final Key<Integer> MAX_INFLIGHT =
         Key.integer(
             "MAX_INFLIGHT",
@@ -160,7 +178,7 @@ public record Config(
           e.get(PAGE_MAX_OFFSET),
           e.get(COMPRESSION),
           e.get(COMPRESSION_MIN_BYTES),
-          e.get(PUBLIC_MAX_AGE_SECONDS),
+          e.get(SHARED_MAX_AGE_SECONDS),
           e.get(MAX_INFLIGHT),
           e.get(REQUEST_TIMEOUT),
           e.get(SHUTDOWN_DRAIN),

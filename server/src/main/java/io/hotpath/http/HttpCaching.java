@@ -7,25 +7,48 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.zip.CRC32C;
 
 /**
- * HTTP caching for JSON GETs: a weak ETag from the body (CRC32C and length), 304 for a matching
- * {@code If-None-Match} (the body is not sent), and Cache-Control a CDN can trust: {@code public,
- * max-age=N} only for anonymous requests (the same bytes for everyone), {@code private, no-cache}
- * when the answer depends on the caller; routes that set their own (auth: {@code no-store}) win.
- * {@code Vary: Authorization, Accept-Encoding} keeps shared caches from mixing callers or
- * encodings.
+ * HTTP caching for JSON GETs, per audience (docs/caching.md has the table):
+ *
+ * <ul>
+ *   <li><b>Browsers always revalidate.</b> Every answer a browser may keep carries {@code
+ *       max-age=0} (or {@code no-cache}) and an ETag, so reusing it costs a conditional request and
+ *       a 304, and a client's own write is visible on its next read even when it reads anonymously
+ *       (a RealWorld single-page client does: scripts/browser-cache-check.cjs).
+ *   <li><b>Shared caches</b> (CDN, gateway) may reuse an anonymous answer, the same bytes for
+ *       everyone, for {@code s-maxage} = SHARED_MAX_AGE_SECONDS; an answer to a request with a
+ *       token is {@code private}, and {@code Vary: Authorization, Accept-Encoding} keeps shared
+ *       caches from mixing callers or encodings. Routes that set their own (auth: {@code no-store})
+ *       win; errors are {@code no-store}.
+ *   <li><b>Validators</b>: a weak ETag from the body (CRC32C and length); a matching {@code
+ *       If-None-Match} is a 304 without the body.
+ * </ul>
  */
 public final class HttpCaching {
-  private static final String MAX_AGE_KEY = "hotpath.publicMaxAge";
+  private static final String ANONYMOUS_KEY = "hotpath.anonymousCacheControl";
 
   private HttpCaching() {}
 
-  /** Records the public max-age for this request (installed once, before the routes). */
-  public static Handler<RoutingContext> publicMaxAge(int seconds) {
-    String value = "public, max-age=" + seconds;
+  /** The Cache-Control of anonymous GETs with this shared-cache lifetime. */
+  static String anonymous(int sharedMaxAgeSeconds) {
+    return sharedMaxAgeSeconds == 0
+        ? "public, no-cache"
+        : "public, max-age=0, must-revalidate, s-maxage=" + sharedMaxAgeSeconds;
+  }
+
+  /** Records this request's anonymous Cache-Control (installed once, before the routes). */
+  public static Handler<RoutingContext> policy(int sharedMaxAgeSeconds) {
+    String value = anonymous(sharedMaxAgeSeconds);
     return ctx -> {
-      ctx.put(MAX_AGE_KEY, value);
+      ctx.put(ANONYMOUS_KEY, value);
       ctx.next();
     };
+  }
+
+  /** An error answer is never stored by any cache (unless its route said otherwise). */
+  static void error(RoutingContext ctx) {
+    if (ctx.response().headers().get(HttpHeaders.CACHE_CONTROL) == null) {
+      ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+    }
   }
 
   /** Adds caching headers to a 200 GET; true when the response was ended as 304 instead. */
@@ -37,7 +60,7 @@ public final class HttpCaching {
     String cc = res.headers().get(HttpHeaders.CACHE_CONTROL);
     if (cc == null) {
       boolean personal = ctx.request().getHeader(HttpHeaders.AUTHORIZATION) != null;
-      String pub = ctx.get(MAX_AGE_KEY);
+      String pub = ctx.get(ANONYMOUS_KEY);
       cc = personal || pub == null ? "private, no-cache" : pub;
       res.putHeader(HttpHeaders.CACHE_CONTROL, cc);
     }

@@ -61,6 +61,9 @@ public final class Json {
     if (status == 200 && HttpCaching.notModified(ctx, bytes)) {
       return;
     }
+    if (status >= 400) {
+      HttpCaching.error(ctx);
+    }
     ctx.response().end(Buffer.buffer(bytes));
   }
 

@@ -15,6 +15,7 @@ import io.vertx.ext.web.RoutingContext;
 public final class Viewer {
   private static final String KEY = "hotpath.viewer";
   private static final String TOKEN = "hotpath.token";
+  private static final String SESSION = "hotpath.session";
 
   private Viewer() {}
 
@@ -55,6 +56,9 @@ public final class Viewer {
                 if (ar.succeeded()) {
                   ctx.put(KEY, ar.result().userId());
                   ctx.put(TOKEN, token);
+                  if (ar.result().session() != null) {
+                    ctx.put(SESSION, ar.result().session());
+                  }
                   ctx.next();
                 } else {
                   ctx.fail(ar.cause());
@@ -91,5 +95,10 @@ public final class Viewer {
   /** The token the request was signed with. */
   public static String token(RoutingContext ctx) {
     return ctx.get(TOKEN);
+  }
+
+  /** The session of the request's token, or null (anonymous, or a token from before sessions). */
+  public static String session(RoutingContext ctx) {
+    return ctx.get(SESSION);
   }
 }

@@ -22,8 +22,8 @@ final class UserRepository {
 
   /**
    * A partial update; a new password ($4) also bumps the token version, which revokes every token
-   * issued before it. Returns the new row and the username before the update (caches keyed by it
-   * must go).
+   * issued before it but those of the session ($10) that made the change. Returns the new row and
+   * the username before the update (caches keyed by it must go).
    */
   static final String UPDATE =
       """
@@ -32,6 +32,8 @@ final class UserRepository {
                          email = coalesce($3, u.email),
                          password_hash = coalesce($4, u.password_hash),
                          token_version = u.token_version + CASE WHEN $4 IS NULL THEN 0 ELSE 1 END,
+                         password_session = CASE WHEN $4 IS NULL THEN u.password_session
+                                                 ELSE $10 END,
                          bio = CASE WHEN $5 THEN $6 ELSE u.bio END,
                          image = CASE WHEN $7 THEN $8 ELSE u.image END,
                          updated_at = now()
@@ -71,7 +73,8 @@ final class UserRepository {
             .addString(c.bio().value())
             .addBoolean(c.image().present())
             .addString(c.image().value())
-            .addString(c.username() == null ? null : Usernames.key(c.username()));
+            .addString(c.username() == null ? null : Usernames.key(c.username()))
+            .addString(c.session());
     return sql.query(UPDATE, args)
         .map(rs -> Rows.first(rs, r -> new Updated(row(r), r.getString("old_username"))));
   }

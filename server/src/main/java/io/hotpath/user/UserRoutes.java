@@ -66,6 +66,7 @@ public final class UserRoutes implements Consumer<Router> {
                   service.update(
                       Viewer.requireId(ctx),
                       Viewer.token(ctx),
+                      Viewer.session(ctx),
                       in.patch("username", UserRules.USERNAME_MAX),
                       in.patch("email", UserRules.EMAIL_MAX),
                       in.patch("password", UserRules.PASSWORD_MAX),

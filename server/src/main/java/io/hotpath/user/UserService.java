@@ -89,11 +89,13 @@ final class UserService {
 
   /**
    * Applies a partial update to the signed-in user; 409 when a new username/e-mail is taken. A new
-   * password revokes every earlier token, the caller's included: the answer carries a fresh one.
+   * password revokes every earlier token except those of the caller's {@code session} ("sign out my
+   * other sessions"); the answer carries a fresh token.
    */
   Future<UserView> update(
       long id,
       String token,
+      String session,
       Patch<String> username,
       Patch<String> email,
       Patch<String> password,
@@ -112,7 +114,8 @@ final class UserService {
                         e,
                         h,
                         bio.map(UserRules::blankToNull),
-                        image.map(UserRules::blankToNull))))
+                        image.map(UserRules::blankToNull),
+                        session)))
         .recover(UserService::conflict)
         .compose(
             up -> {

@@ -171,15 +171,28 @@ class AccountAttackTest {
   }
 
   @Test
-  void a_password_change_revokes_tokens_issued_before_it() {
+  void a_password_change_revokes_the_other_sessions_tokens_and_keeps_the_callers() {
     String u = "rotate_" + TestServer.uid();
-    String first = server.register(u);
-    var changed = server.put("/api/user", "{\"user\":{\"password\":\"another-password\"}}", first);
+    String mine = server.register(u);
+    // the same account signed in elsewhere (another device, or a thief with a copied token)
+    String elsewhere = server.login(u + "@example.com", "password123");
+    assertThat(server.get("/api/user", elsewhere).status()).isEqualTo(200);
+    var changed = server.put("/api/user", "{\"user\":{\"password\":\"another-password\"}}", mine);
     assertThat(changed.status()).isEqualTo(200);
     String fresh = changed.json().at("/user/token").asText();
-    assertThat(fresh).isNotEqualTo(first);
-    assertThat(server.get("/api/user", first).status()).as("the token from before").isEqualTo(401);
-    assertThat(server.post("/api/articles/x/favorite", null, first).status()).isEqualTo(401);
+    assertThat(fresh).isNotEqualTo(mine);
+    assertThat(server.get("/api/user", elsewhere).status())
+        .as("a token of another session, from before the change")
+        .isEqualTo(401);
+    assertThat(server.post("/api/articles/x/favorite", null, elsewhere).status()).isEqualTo(401);
+    // the session that changed the password stays signed in (the RealWorld suites rely on it)
+    assertThat(server.get("/api/user", mine).status()).isEqualTo(200);
+    assertThat(server.get("/api/user", fresh).status()).isEqualTo(200);
+    // a second change from the fresh token revokes the first token too: it is another session now
+    assertThat(
+            server.put("/api/user", "{\"user\":{\"password\":\"third-password\"}}", fresh).status())
+        .isEqualTo(200);
+    assertThat(server.get("/api/user", mine).status()).isEqualTo(401);
     assertThat(server.get("/api/user", fresh).status()).isEqualTo(200);
     // changing other fields does not revoke anything
     assertThat(server.put("/api/user", "{\"user\":{\"bio\":\"hi\"}}", fresh).status())
