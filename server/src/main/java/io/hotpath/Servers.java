@@ -5,6 +5,7 @@ import io.hotpath.http.Admission;
 import io.hotpath.http.HttpApi;
 import io.hotpath.http.HttpVerticle;
 import io.hotpath.http.RateLimits;
+import io.hotpath.http.Representations;
 import io.hotpath.http.Viewer;
 import io.hotpath.http.WriterFence;
 import io.hotpath.ops.RequestTelemetry;
@@ -45,7 +46,13 @@ record Servers(int port, int managementPort, Admission admission) {
             Viewer.authenticate(features.tokens(), features.tokenVersions()),
             afterAuthentication(infra, config),
             http.bodyLimitBytes(),
-            http.sharedMaxAgeSeconds());
+            http.sharedMaxAgeSeconds(),
+            new Representations(
+                config.cache().enabled() ? http.responseCacheBytes() : 0,
+                http.compression(),
+                http.compressionMinBytes(),
+                http.verifyCachedResponses(),
+                infra.registry()));
     var apiRoutes = new ArrayList<>(features.api());
     List<Consumer<Router>> opsRoutes = features.ops();
     int managementPort = -1;

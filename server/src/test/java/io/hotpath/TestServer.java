@@ -56,6 +56,9 @@ public final class TestServer {
       env.put("BCRYPT_COST", "4");
       env.put("RATE_LIMIT", "off");
       env.put("SHUTDOWN_DRAIN_MS", "0");
+      // every versioned answer is rebuilt and compared with what its fingerprint kept: a
+      // fingerprint that misses an input fails the test that changes it (500)
+      env.put("VERIFY_CACHED_RESPONSES", "on");
       env.put("DATA_DIR", Files.createTempDirectory("hotpath-test").toString());
       env.putAll(overrides);
       return Config.fromEnv(env);
@@ -164,6 +167,17 @@ public final class TestServer {
   /** The port the server listens on. */
   public int port() {
     return app.port();
+  }
+
+  /** The sum of the /metrics samples whose line starts with {@code prefix} (name and labels). */
+  public double metric(String prefix) {
+    double sum = 0;
+    for (String line : get("/metrics", null).body().split("\n")) {
+      if (line.startsWith(prefix)) {
+        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return sum;
   }
 
   /** Statements the server has sent to PostgreSQL so far. */

@@ -137,6 +137,57 @@ class TwoInstancesRedisTest {
     assertThat(sb.get("/api/articles/" + expected, null).status()).isEqualTo(200);
   }
 
+  /** The slugs of a list page as {@code s} serves it to {@code token}. */
+  static java.util.List<String> slugs(TestServer s, String path, String token) {
+    var out = new java.util.ArrayList<String>();
+    s.get(path, token).json().at("/articles").forEach(a -> out.add(a.get("slug").asText()));
+    return out;
+  }
+
+  @Test
+  void list_pages_cached_on_one_instance_follow_writes_made_on_the_other() {
+    String u = "lists_" + TestServer.uid();
+    String t = sa.register(u);
+    String reader = sa.register("lr_" + TestServer.uid());
+    String readerName = sa.get("/api/user", reader).json().at("/user/username").asText();
+    String tag = "lt" + TestServer.uid();
+    String first = sa.article(t, "First " + u, tag);
+    var paths =
+        java.util.List.of(
+            "/api/articles?limit=5",
+            "/api/articles?tag=" + tag,
+            "/api/articles?author=" + u,
+            "/api/articles?tag=" + tag + "&author=" + u,
+            "/api/articles?favorited=" + readerName);
+    // B caches every page (twice: the second read is the cached one)
+    for (String p : paths) {
+      slugs(sb, p, null);
+      slugs(sb, p, null);
+    }
+    // a new article on A: in B's global, tag, author and combined pages at once
+    String second = sa.article(t, "Second " + u, tag);
+    for (String p : paths.subList(0, 4)) {
+      assertThat(slugs(sb, p, null)).as(p).contains(second);
+    }
+    assertThat(sb.get("/api/articles?author=" + u, null).json().get("articlesCount").asLong())
+        .isEqualTo(2);
+    // a favorite on A: in B's favorited= page
+    sa.post("/api/articles/" + first + "/favorite", null, reader);
+    assertThat(slugs(sb, paths.get(4), null)).containsExactly(first);
+    // a retag on A: out of B's old tag page, into the new one
+    String other = "lo" + TestServer.uid();
+    slugs(sb, "/api/articles?tag=" + other, null);
+    sa.put("/api/articles/" + first, "{\"article\":{\"tagList\":[\"" + other + "\"]}}", t);
+    assertThat(slugs(sb, "/api/articles?tag=" + tag, null)).doesNotContain(first);
+    assertThat(slugs(sb, "/api/articles?tag=" + other, null)).containsExactly(first);
+    // a delete on A: gone from every page on B, the favoriter's included
+    assertThat(sa.delete("/api/articles/" + first, t).status()).isEqualTo(204);
+    assertThat(slugs(sb, "/api/articles?tag=" + other, null)).isEmpty();
+    assertThat(slugs(sb, paths.get(4), null)).isEmpty();
+    assertThat(sb.get(paths.get(4), null).json().get("articlesCount").asLong()).isZero();
+    assertThat(slugs(sb, "/api/articles?author=" + u, null)).containsExactly(second);
+  }
+
   @Test
   void hundreds_of_concurrent_misses_of_one_key_cause_one_load_per_instance_and_one_overall()
       throws Exception {

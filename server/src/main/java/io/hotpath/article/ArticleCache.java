@@ -84,11 +84,13 @@ final class ArticleCache {
   }
 
   /**
-   * Views of these articles, in this order, as {@code viewer} sees them (vanished ids are skipped).
+   * These articles, in this order, as {@code viewer} sees them (vanished ids are skipped): cores,
+   * authors and flags from the caches, views built only when asked.
    */
-  Future<List<ArticleView>> views(Long viewer, List<Long> ids, boolean withBody) {
+  Future<Views.Assembled> views(Long viewer, List<Long> ids, boolean withBody) {
     if (ids.isEmpty()) {
-      return Future.succeededFuture(List.of());
+      return Future.succeededFuture(
+          new Views.Assembled(List.of(), Map.of(), Set.of(), Set.of(), withBody));
     }
     var keys = new ArrayList<String>(ids.size());
     for (Long id : ids) {
@@ -109,19 +111,15 @@ final class ArticleCache {
     return Future.all(cores, favs, follows, authors)
         .map(
             v -> {
-              var out = new ArrayList<ArticleView>(ids.size());
+              var present = new ArrayList<ArticleCore>(ids.size());
               for (String key : keys) {
                 ArticleCore c = cores.result().get(key);
-                ProfileCore a = c == null ? null : authors.result().get(c.authorId());
-                if (c != null && a != null) {
-                  out.add(
-                      c.view(
-                          withBody,
-                          favs.result().contains(c.id()),
-                          a.view(follows.result().contains(c.authorId()))));
+                if (c != null && authors.result().containsKey(c.authorId())) {
+                  present.add(c);
                 }
               }
-              return out;
+              return new Views.Assembled(
+                  present, authors.result(), favs.result(), follows.result(), withBody);
             });
   }
 

@@ -3,7 +3,11 @@ package io.hotpath.article;
 import io.hotpath.social.ProfileView;
 import java.util.List;
 
-/** An article's stored fields as cached: the same for every viewer (no flags, author by id). */
+/**
+ * An article's stored fields as cached: the same for every viewer (no flags, author by id); {@code
+ * version} is the row's (bumped by PostgreSQL on every update, a favorite's count included), for
+ * the HTTP validators.
+ */
 record ArticleCore(
     long id,
     String slug,
@@ -14,9 +18,13 @@ record ArticleCore(
     String createdAt,
     String updatedAt,
     int favoritesCount,
-    long authorId) {
+    long authorId,
+    long version) {
 
-  /** The same article with {@code delta} more favorites (a toggle just made). */
+  /**
+   * The same article with {@code delta} more favorites (a toggle just made), for the toggle's own
+   * answer: its version is not the row's, so it is never fingerprinted.
+   */
   ArticleCore withFavorites(int delta) {
     return new ArticleCore(
         id,
@@ -28,7 +36,8 @@ record ArticleCore(
         createdAt,
         updatedAt,
         Math.max(0, favoritesCount + delta),
-        authorId);
+        authorId,
+        -1);
   }
 
   ArticleView view(boolean withBody, boolean favorited, ProfileView author) {

@@ -20,7 +20,7 @@ final class ArticleQueries {
 
   private static final String FLAGS_AND_AUTHOR =
       """
-      a.created_at, a.updated_at, a.favorites_count, a.author_id,
+      a.created_at, a.updated_at, a.favorites_count, a.author_id, a.version,
       u.username, u.bio, u.image,
       ARRAY(SELECT t.name FROM article_tags x JOIN tags t ON t.id = x.tag_id
             WHERE x.article_id = a.id ORDER BY t.name) AS tag_list,
@@ -75,7 +75,13 @@ final class ArticleQueries {
       """
       INSERT INTO article_tags (article_id, tag_id, created_at)
       SELECT $1, t.id, $2 FROM tags t WHERE t.name = ANY($3::text[]) ORDER BY t.id""";
-  static final String UNLINK_TAGS = "DELETE FROM article_tags WHERE article_id = $1";
+
+  /** Unlinks every tag of article $1; returns the names it had (their lists change). */
+  static final String UNLINK_TAGS =
+      """
+      DELETE FROM article_tags x USING tags t WHERE x.article_id = $1 AND t.id = x.tag_id
+      RETURNING t.name""";
+
   static final String LOCK =
       "SELECT id, author_id, slug, title, created_at FROM articles WHERE slug = $1 FOR UPDATE";
   static final String SLUG_TAKEN =
@@ -85,14 +91,23 @@ final class ArticleQueries {
       UPDATE articles SET slug = $2, title = coalesce($3, title), description = coalesce($4, description),
                           body = coalesce($5, body), updated_at = now()
       WHERE id = $1""";
+
+  /**
+   * Deletes the author's article; returns its id and the tags it had (RETURNING sees the article's
+   * tag links before the cascade removes them).
+   */
   static final String DELETE_OWN =
-      "DELETE FROM articles WHERE slug = $1 AND author_id = $2 RETURNING id";
+      """
+      DELETE FROM articles a WHERE a.slug = $1 AND a.author_id = $2
+      RETURNING a.id, ARRAY(SELECT t.name FROM article_tags x JOIN tags t ON t.id = x.tag_id
+                            WHERE x.article_id = a.id) AS tag_list""";
+
   static final String AUTHOR_OF = "SELECT author_id FROM articles WHERE slug = $1";
 
   /** Cache loader: stored fields and tags of a batch of articles. */
   static final String CORES_BY_IDS =
       """
-      SELECT a.id, a.slug, a.title, a.description, a.body, a.created_at, a.updated_at, a.favorites_count, a.author_id,
+      SELECT a.id, a.slug, a.title, a.description, a.body, a.created_at, a.updated_at, a.favorites_count, a.author_id, a.version,
              ARRAY(SELECT t.name FROM article_tags x JOIN tags t ON t.id = x.tag_id
                    WHERE x.article_id = a.id ORDER BY t.name) AS tag_list
       FROM articles a WHERE a.id = ANY($1::bigint[])""";
@@ -121,8 +136,44 @@ final class ArticleQueries {
         LIMIT $2::int OFFSET $3::int""";
   }
 
+  /**
+   * A list filter as SQL takes it: users by username (resolved inside the one statement) or by id
+   * (already resolved, from the cache).
+   */
+  record Where(String tag, String author, Long authorId, String favorited, Long favoritedId) {
+    static Where of(ArticleFilter f) {
+      return new Where(f.tag(), f.author(), null, f.favorited(), null);
+    }
+
+    static Where byIds(String tag, Long author, Long favorited) {
+      return new Where(tag, null, author, null, favorited);
+    }
+
+    boolean hasAuthor() {
+      return author != null || authorId != null;
+    }
+
+    boolean hasFavorited() {
+      return favorited != null || favoritedId != null;
+    }
+
+    boolean none() {
+      return tag == null && !hasAuthor() && !hasFavorited();
+    }
+
+    /** Appends the user's id or username to {@code args}; the SQL that yields the user's id. */
+    private static String user(String name, Long id, Tuple args) {
+      if (id != null) {
+        args.addLong(id);
+        return "$" + args.size() + "::bigint";
+      }
+      args.addString(name);
+      return "(SELECT id FROM users WHERE username = $" + args.size() + ")";
+    }
+  }
+
   /** The ids of one page of the filtered list, newest first (views come from the cache). */
-  static Statement pageIds(ArticleFilter f, int limit, int offset) {
+  static Statement pageIds(Where f, int limit, int offset) {
     var args = Tuple.tuple();
     return new Statement(idQuery(f, args, limit, offset), args);
   }
@@ -131,7 +182,7 @@ final class ArticleQueries {
    * The page's id query: appends the filter's values, then limit and offset, to {@code args} (which
    * may already hold earlier parameters) and returns the SQL numbered to match.
    */
-  private static String idQuery(ArticleFilter f, Tuple args, int limit, int offset) {
+  private static String idQuery(Where f, Tuple args, int limit, int offset) {
     var where = conditions(f, args);
     String idColumn = f.tag() != null ? "x.article_id" : "a.id";
     String order =
@@ -156,7 +207,7 @@ final class ArticleQueries {
   record Statement(String sql, Tuple args) {}
 
   /** One page of the filtered list, newest first. */
-  static Statement page(ArticleFilter f, Long viewer, int limit, int offset) {
+  static Statement page(Where f, Long viewer, int limit, int offset) {
     var args = Tuple.tuple().addLong(viewer);
     String inner = idQuery(f, args, limit, offset);
     String sql =
@@ -171,60 +222,60 @@ final class ArticleQueries {
   }
 
   /** How many articles match the filter; from counters when a single filter (or none) is used. */
-  static Statement count(ArticleFilter f) {
+  static Statement count(Where f) {
     if (f.none()) {
       return new Statement(
           "SELECT coalesce(sum(n), 0)::bigint AS n FROM article_counts", Tuple.tuple());
     }
-    if (f.tag() != null && f.author() == null && f.favorited() == null) {
+    var args = Tuple.tuple();
+    if (f.tag() != null && !f.hasAuthor() && !f.hasFavorited()) {
+      args.addString(f.tag());
       return new Statement(
           "SELECT coalesce((SELECT article_count FROM tags WHERE name = $1), 0)::bigint AS n",
-          Tuple.of(f.tag()));
+          args);
     }
-    if (f.author() != null && f.tag() == null && f.favorited() == null) {
+    if (f.hasAuthor() && f.tag() == null && !f.hasFavorited()) {
+      String user = Where.user(f.author(), f.authorId(), args);
       return new Statement(
-          "SELECT coalesce((SELECT articles_count FROM users WHERE username = $1), 0)::bigint AS n",
-          Tuple.of(f.author()));
+          "SELECT coalesce((SELECT articles_count FROM users WHERE id = "
+              + user
+              + "), 0)::bigint AS n",
+          args);
     }
-    if (f.favorited() != null && f.tag() == null && f.author() == null) {
-      return new Statement(
-          "SELECT count(*) AS n FROM favorites WHERE user_id = (SELECT id FROM users WHERE username = $1)",
-          Tuple.of(f.favorited()));
+    if (f.hasFavorited() && f.tag() == null && !f.hasAuthor()) {
+      String user = Where.user(f.favorited(), f.favoritedId(), args);
+      return new Statement("SELECT count(*) AS n FROM favorites WHERE user_id = " + user, args);
     }
-    var args = Tuple.tuple();
     var where = conditions(f, args);
     return new Statement("SELECT count(*) AS n FROM " + from(f) + where, args);
   }
 
-  private static String from(ArticleFilter f) {
+  private static String from(Where f) {
     if (f.tag() == null) {
       return "articles a";
     }
-    return f.author() != null
+    return f.hasAuthor()
         ? "article_tags x JOIN articles a ON a.id = x.article_id"
         : "article_tags x";
   }
 
   /** Appends the filter's values to {@code args} and returns the matching WHERE clause. */
-  private static String conditions(ArticleFilter f, Tuple args) {
+  private static String conditions(Where f, Tuple args) {
     List<String> c = new ArrayList<>();
     String idColumn = f.tag() != null ? "x.article_id" : "a.id";
     if (f.tag() != null) {
       args.addString(f.tag());
       c.add("x.tag_id = (SELECT id FROM tags WHERE name = $" + args.size() + ")");
     }
-    if (f.author() != null) {
-      args.addString(f.author());
-      c.add("a.author_id = (SELECT id FROM users WHERE username = $" + args.size() + ")");
+    if (f.hasAuthor()) {
+      c.add("a.author_id = " + Where.user(f.author(), f.authorId(), args));
     }
-    if (f.favorited() != null) {
-      args.addString(f.favorited());
+    if (f.hasFavorited()) {
       c.add(
           idColumn
               + " IN (SELECT fv.article_id FROM favorites fv WHERE fv.user_id = "
-              + "(SELECT id FROM users WHERE username = $"
-              + args.size()
-              + "))");
+              + Where.user(f.favorited(), f.favoritedId(), args)
+              + ")");
     }
     return c.isEmpty() ? "" : " WHERE " + String.join(" AND ", c);
   }

@@ -9,39 +9,46 @@ import java.util.List;
  * are the same either way.
  */
 interface ArticleReads {
-  /** A page of the filtered list (views without bodies), newest first. */
-  Future<List<ArticleView>> page(Long viewer, ArticleFilter filter, int limit, int offset);
+  /** A page of the filtered list (views without bodies), newest first, and the total. */
+  Future<Page> page(Long viewer, ArticleFilter filter, int limit, int offset);
+
+  /** A page of views and the filter's total. */
+  record Page(Views views, long count) {}
 
   /** A page of {@code viewer}'s feed, newest first. */
-  Future<List<ArticleView>> feed(long viewer, int limit, int offset);
+  Future<Views> feed(long viewer, int limit, int offset);
 
-  /** The article with its body as {@code viewer} sees it, or null. */
-  Future<ArticleView> bySlug(Long viewer, String slug);
+  /** The article with its body as {@code viewer} sees it: one view, or none. */
+  Future<Views> bySlug(Long viewer, String slug);
 
-  /** Views through the cache: id pages from SQL, everything else from cached cores and profiles. */
-  static ArticleReads cached(ArticleRepository repo, ArticleCache cache) {
+  /**
+   * Views through the cache: id pages from the page cache ({@link ArticleLists}), feed pages from
+   * SQL, everything else from cached cores and profiles.
+   */
+  static ArticleReads cached(ArticleRepository repo, ArticleCache cache, ArticleLists lists) {
     return new ArticleReads() {
       @Override
-      public Future<List<ArticleView>> page(Long viewer, ArticleFilter f, int limit, int offset) {
-        return repo.pageIds(f, limit, offset).compose(ids -> cache.views(viewer, ids, false));
+      public Future<Page> page(Long viewer, ArticleFilter f, int limit, int offset) {
+        return lists
+            .page(f, limit, offset)
+            .compose(p -> cache.views(viewer, p.ids(), false).map(v -> new Page(v, p.count())));
       }
 
       @Override
-      public Future<List<ArticleView>> feed(long viewer, int limit, int offset) {
-        return repo.feedIds(viewer, limit, offset).compose(ids -> cache.views(viewer, ids, false));
+      public Future<Views> feed(long viewer, int limit, int offset) {
+        return repo.feedIds(viewer, limit, offset)
+            .compose(ids -> cache.views(viewer, ids, false).map(Views.class::cast));
       }
 
       @Override
-      public Future<ArticleView> bySlug(Long viewer, String slug) {
+      public Future<Views> bySlug(Long viewer, String slug) {
         return cache
             .idOf(slug)
             .compose(
                 id ->
                     id.isEmpty()
-                        ? Future.succeededFuture((ArticleView) null)
-                        : cache
-                            .views(viewer, List.of(id.get()), true)
-                            .map(l -> l.isEmpty() ? null : l.get(0)));
+                        ? Future.<Views>succeededFuture(new Views.Built(List.of()))
+                        : cache.views(viewer, List.of(id.get()), true).map(Views.class::cast));
       }
     };
   }
@@ -50,18 +57,23 @@ interface ArticleReads {
   static ArticleReads sql(ArticleRepository repo) {
     return new ArticleReads() {
       @Override
-      public Future<List<ArticleView>> page(Long viewer, ArticleFilter f, int limit, int offset) {
-        return repo.page(f, viewer, limit, offset);
+      public Future<Page> page(Long viewer, ArticleFilter f, int limit, int offset) {
+        Future<List<ArticleView>> page =
+            limit == 0 ? Future.succeededFuture(List.of()) : repo.page(f, viewer, limit, offset);
+        var count = repo.count(f);
+        return Future.all(page, count)
+            .map(v -> new Page(new Views.Built(page.result()), count.result()));
       }
 
       @Override
-      public Future<List<ArticleView>> feed(long viewer, int limit, int offset) {
-        return repo.feed(viewer, limit, offset);
+      public Future<Views> feed(long viewer, int limit, int offset) {
+        return repo.feed(viewer, limit, offset).map(Views.Built::new);
       }
 
       @Override
-      public Future<ArticleView> bySlug(Long viewer, String slug) {
-        return repo.bySlug(viewer, slug);
+      public Future<Views> bySlug(Long viewer, String slug) {
+        return repo.bySlug(viewer, slug)
+            .map(a -> new Views.Built(a == null ? List.of() : List.of(a)));
       }
     };
   }

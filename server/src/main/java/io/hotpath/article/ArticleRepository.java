@@ -26,18 +26,28 @@ final class ArticleRepository {
   }
 
   Future<List<ArticleView>> page(ArticleFilter f, Long viewer, int limit, int offset) {
-    var st = ArticleQueries.page(f, viewer, limit, offset);
+    var st = ArticleQueries.page(ArticleQueries.Where.of(f), viewer, limit, offset);
     return reads.query(st.sql(), st.args()).map(ArticleRepository::views);
   }
 
   Future<Long> count(ArticleFilter f) {
-    var st = ArticleQueries.count(f);
-    return reads.query(st.sql(), st.args()).map(rs -> rs.iterator().next().getLong("n"));
+    return count(reads, ArticleQueries.Where.of(f));
   }
 
-  Future<List<Long>> pageIds(ArticleFilter f, int limit, int offset) {
+  /** For the page cache: from the primary, so a page cached after a write includes it. */
+  Future<Long> countOnPrimary(ArticleQueries.Where f) {
+    return count(sql, f);
+  }
+
+  private static Future<Long> count(Sql on, ArticleQueries.Where f) {
+    var st = ArticleQueries.count(f);
+    return on.query(st.sql(), st.args()).map(rs -> rs.iterator().next().getLong("n"));
+  }
+
+  /** For the page cache: from the primary, so a page cached after a write includes it. */
+  Future<List<Long>> pageIdsOnPrimary(ArticleQueries.Where f, int limit, int offset) {
     var st = ArticleQueries.pageIds(f, limit, offset);
-    return reads.query(st.sql(), st.args()).map(ArticleRepository::ids);
+    return sql.query(st.sql(), st.args()).map(ArticleRepository::ids);
   }
 
   Future<List<Long>> feedIds(long viewer, int limit, int offset) {
@@ -96,8 +106,10 @@ final class ArticleRepository {
         .mapEmpty();
   }
 
-  static Future<Void> untag(Sql tx, long articleId) {
-    return tx.query(ArticleQueries.UNLINK_TAGS, Tuple.of(articleId)).mapEmpty();
+  /** Unlinks every tag of the article; the names it had. */
+  static Future<List<String>> untag(Sql tx, long articleId) {
+    return tx.query(ArticleQueries.UNLINK_TAGS, Tuple.of(articleId))
+        .map(rs -> Rows.all(rs, r -> r.getString("name")));
   }
 
   /** Locks the article for update; null when absent. */
@@ -129,19 +141,25 @@ final class ArticleRepository {
   }
 
   /** Deletes the article if {@code author} wrote it; its id when deleted, else null. */
-  Future<Long> deleteOwn(String slug, long author) {
+  /** Deletes the author's article: its id and former tags, or null when nothing was deleted. */
+  Future<Deleted> deleteOwn(String slug, long author) {
     return sql.query(ArticleQueries.DELETE_OWN, Tuple.of(slug, author))
-        .map(ArticleRepository::idOrNull);
+        .map(
+            rs ->
+                Rows.first(
+                    rs,
+                    r -> {
+                      String[] tags = r.getArrayOfStrings("tag_list");
+                      return new Deleted(r.getLong("id"), tags == null ? List.of() : List.of(tags));
+                    }));
   }
+
+  record Deleted(long id, List<String> tags) {}
 
   /** The author's id of the article, or null when there is no such article. */
   Future<Long> authorOf(String slug) {
     return sql.query(ArticleQueries.AUTHOR_OF, Tuple.of(slug))
         .map(rs -> Rows.first(rs, r -> r.getLong("author_id")));
-  }
-
-  private static Long idOrNull(RowSet<Row> rs) {
-    return Rows.first(rs, r -> r.getLong("id"));
   }
 
   private static ArticleView single(RowSet<Row> rs) {
@@ -178,7 +196,8 @@ final class ArticleRepository {
         Timestamps.format(r.getOffsetDateTime("created_at")),
         Timestamps.format(r.getOffsetDateTime("updated_at")),
         r.getInteger("favorites_count"),
-        r.getLong("author_id"));
+        r.getLong("author_id"),
+        r.getLong("version"));
   }
 
   record Created(long id, String slug, OffsetDateTime createdAt) {}

@@ -5,6 +5,8 @@ import io.hotpath.cache.Caches;
 import io.hotpath.config.Config;
 import io.hotpath.db.Db;
 import io.hotpath.error.ApiException;
+import io.hotpath.http.Answer;
+import io.hotpath.http.Fingerprint;
 import io.hotpath.http.Input;
 import io.hotpath.http.Json;
 import io.hotpath.http.Paging;
@@ -47,12 +49,14 @@ public final class ArticleRoutes implements Consumer<Router> {
       WorkerExecutor cpu) {
     var repo = new ArticleRepository(db, db.reads());
     var cache = new ArticleCache(caches, db, settings, profiles, favorites, popularTags);
+    var lists = new ArticleLists(caches, repo, profiles, settings);
     this.service =
         new ArticleService(
             db,
             repo,
             cache,
-            cachedReads ? ArticleReads.cached(repo, cache) : ArticleReads.sql(repo),
+            lists,
+            cachedReads ? ArticleReads.cached(repo, cache, lists) : ArticleReads.sql(repo),
             notifications,
             favorites);
     this.markdown = new Markdown(cpu);
@@ -78,7 +82,7 @@ public final class ArticleRoutes implements Consumer<Router> {
                       param(ctx, "tag"), param(ctx, "author"), param(ctx, "favorited"));
               service
                   .list(Viewer.id(ctx), filter, page.limit(), page.offset())
-                  .onSuccess(list -> Json.ok(ctx, list))
+                  .onSuccess(answer -> Json.answer(ctx, answer))
                   .onFailure(ctx::fail);
             });
     router
@@ -89,7 +93,7 @@ public final class ArticleRoutes implements Consumer<Router> {
               var page = Paging.of(ctx, DEFAULT_LIMIT, maxLimit, maxOffset);
               service
                   .feed(Viewer.requireId(ctx), page.limit(), page.offset())
-                  .onSuccess(list -> Json.ok(ctx, list))
+                  .onSuccess(answer -> Json.answer(ctx, answer))
                   .onFailure(ctx::fail);
             });
   }
@@ -116,13 +120,20 @@ public final class ArticleRoutes implements Consumer<Router> {
         .get("/api/articles/:slug")
         .handler(
             ctx -> {
-              var article = service.get(Viewer.id(ctx), ctx.pathParam("slug"));
-              reply(
-                  ctx,
-                  200,
-                  "true".equals(ctx.request().getParam("html"))
-                      ? article.compose(markdown::withHtml)
-                      : article);
+              boolean html = "true".equals(ctx.request().getParam("html"));
+              service
+                  .get(Viewer.id(ctx), ctx.pathParam("slug"))
+                  .compose(
+                      views ->
+                          html
+                              ? withHtml(views)
+                              : Future.succeededFuture(
+                                  views.answer(
+                                      Fingerprint.Kind.ARTICLE,
+                                      0,
+                                      l -> Map.of("article", l.get(0)))))
+                  .onSuccess(answer -> Json.answer(ctx, answer))
+                  .onFailure(ctx::fail);
             });
     router
         .put("/api/articles/:slug")
@@ -183,6 +194,24 @@ public final class ArticleRoutes implements Consumer<Router> {
   private static String param(RoutingContext ctx, String name) {
     String v = ctx.request().getParam(name);
     return v == null || v.isEmpty() ? null : v;
+  }
+
+  /** The single article with {@code bodyHtml}: rendered (on the CPU pool) only when not kept. */
+  private Future<Answer> withHtml(Views views) {
+    Answer plain = views.answer(Fingerprint.Kind.ARTICLE_HTML, 0, l -> l.get(0));
+    return switch (plain) {
+      case Answer.Built b ->
+          markdown.withHtml((ArticleView) b.body()).map(a -> Answer.of(Map.of("article", a)));
+      case Answer.Versioned v ->
+          Future.succeededFuture(
+              Answer.versionedAsync(
+                  v.fingerprint(),
+                  () ->
+                      v.body()
+                          .get()
+                          .compose(a -> markdown.withHtml((ArticleView) a))
+                          .map(a -> (Object) Map.of("article", a))));
+    };
   }
 
   private static void reply(RoutingContext ctx, int status, Future<ArticleView> article) {

@@ -3,6 +3,8 @@ package io.hotpath.article;
 import io.hotpath.db.Db;
 import io.hotpath.db.Sql;
 import io.hotpath.error.ApiException;
+import io.hotpath.http.Answer;
+import io.hotpath.http.Fingerprint;
 import io.hotpath.notify.Notifications;
 import io.hotpath.social.Favorites;
 import io.vertx.core.Future;
@@ -22,6 +24,7 @@ final class ArticleService {
   private final Db db;
   private final ArticleRepository repo;
   private final ArticleCache cache;
+  private final ArticleLists lists;
   private final ArticleReads reads;
   private final Notifications notifications;
   private final Favorites favorites;
@@ -34,6 +37,7 @@ final class ArticleService {
       Db db,
       ArticleRepository repo,
       ArticleCache cache,
+      ArticleLists lists,
       ArticleReads reads,
       Notifications notifications,
       Favorites favorites) {
@@ -41,33 +45,42 @@ final class ArticleService {
     this.db = db;
     this.repo = repo;
     this.cache = cache;
+    this.lists = lists;
     this.reads = reads;
     this.notifications = notifications;
   }
 
   /** A page of articles matching the filter and the total count, fetched in parallel. */
-  Future<ArticleList> list(Long viewer, ArticleFilter filter, int limit, int offset) {
-    if (limit == 0) {
-      return repo.count(filter).map(n -> new ArticleList(List.of(), n));
-    }
-    var page = reads.page(viewer, filter, limit, offset);
-    var count = repo.count(filter);
-    return Future.all(page, count).map(v -> new ArticleList(page.result(), count.result()));
+  Future<Answer> list(Long viewer, ArticleFilter filter, int limit, int offset) {
+    return reads.page(viewer, filter, limit, offset).map(p -> listAnswer(p.views(), p.count()));
   }
 
   /** Newest articles by the authors {@code viewer} follows, and their total. */
-  Future<ArticleList> feed(long viewer, int limit, int offset) {
-    var page =
+  Future<Answer> feed(long viewer, int limit, int offset) {
+    Future<Views> page =
         limit == 0
-            ? Future.succeededFuture(List.<ArticleView>of())
+            ? Future.succeededFuture(new Views.Built(List.of()))
             : reads.feed(viewer, limit, offset);
-    var count = repo.feedCount(viewer);
-    return Future.all(page, count).map(v -> new ArticleList(page.result(), count.result()));
+    return withCount(page, repo.feedCount(viewer));
   }
 
-  /** The article as {@code viewer} sees it; 404 when absent. */
-  Future<ArticleView> get(Long viewer, String slug) {
-    return reads.bySlug(viewer, slug).compose(a -> found(a, slug));
+  private static Future<Answer> withCount(Future<Views> page, Future<Long> count) {
+    return Future.all(page, count).map(v -> listAnswer(page.result(), count.result()));
+  }
+
+  private static Answer listAnswer(Views views, long count) {
+    return views.answer(Fingerprint.Kind.ARTICLE_LIST, count, list -> new ArticleList(list, count));
+  }
+
+  /** The article as {@code viewer} sees it (one view); 404 when absent. */
+  Future<Views> get(Long viewer, String slug) {
+    return reads
+        .bySlug(viewer, slug)
+        .compose(
+            v ->
+                v.isEmpty()
+                    ? Future.failedFuture(new ApiException.NotFound("article", slug))
+                    : Future.succeededFuture(v));
   }
 
   /** Creates an article (a distinct slug even for a repeated title) in one transaction. */
@@ -82,8 +95,9 @@ final class ArticleService {
                         c -> ArticleRepository.tag(tx, c.id(), c.createdAt(), tagNames).map(c)))
         .compose(
             c ->
-                cache
-                    .invalidateNew(c.slug(), !tagNames.isEmpty())
+                Future.all(
+                        cache.invalidateNew(c.slug(), !tagNames.isEmpty()),
+                        lists.articleAddedOrRemoved(author, tagNames, false))
                     .compose(v -> repo.byId(author, c.id())));
   }
 
@@ -113,25 +127,30 @@ final class ArticleService {
                           return newSlug.compose(
                               s ->
                                   ArticleRepository.update(tx, a.id(), s, title, description, body)
-                                      .compose(
-                                          v ->
-                                              tags.isEmpty()
-                                                  ? Future.succeededFuture()
-                                                  : ArticleRepository.untag(tx, a.id())
-                                                      .compose(
-                                                          x ->
-                                                              ArticleRepository.tag(
-                                                                  tx,
-                                                                  a.id(),
-                                                                  a.createdAt(),
-                                                                  normalise(tags.get()))))
-                                      .map(new Updated(a.id(), a.slug(), s)));
+                                      .compose(v -> retag(tx, a, tags))
+                                      .map(oldTags -> new Updated(a.id(), a.slug(), s, oldTags)));
                         }))
         .compose(
             u ->
-                cache
-                    .invalidateArticle(u.id(), List.of(u.oldSlug(), u.newSlug()), tags.isPresent())
+                Future.all(
+                        cache.invalidateArticle(
+                            u.id(), List.of(u.oldSlug(), u.newSlug()), tags.isPresent()),
+                        tags.isPresent()
+                            ? lists.retagged(u.oldTags(), normalise(tags.get()))
+                            : Future.succeededFuture())
                     .compose(v -> repo.byId(user, u.id())));
+  }
+
+  /** Replaces the tags when new ones were sent; the names it had (none when unchanged). */
+  private static Future<List<String>> retag(
+      Sql tx, ArticleRepository.Locked a, Optional<List<String>> tags) {
+    if (tags.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    return ArticleRepository.untag(tx, a.id())
+        .compose(
+            old ->
+                ArticleRepository.tag(tx, a.id(), a.createdAt(), normalise(tags.get())).map(old));
   }
 
   /** Deletes the author's article; 404 when absent, 403 when someone else's. */
@@ -140,7 +159,10 @@ final class ArticleService {
         .compose(
             deleted ->
                 deleted != null
-                    ? cache.invalidateArticle(deleted, List.of(slug), true)
+                    ? Future.all(
+                            cache.invalidateArticle(deleted.id(), List.of(slug), true),
+                            lists.articleAddedOrRemoved(user, deleted.tags(), true))
+                        .<Void>mapEmpty()
                     : repo.authorOf(slug)
                         .compose(
                             author ->
@@ -193,7 +215,10 @@ final class ArticleService {
     Future<Void> changed =
         delta == 0
             ? Future.succeededFuture()
-            : Future.all(favorites.changed(user, core.id()), cache.invalidateCount(core.id()))
+            : Future.all(
+                    favorites.changed(user, core.id()),
+                    cache.invalidateCount(core.id()),
+                    lists.favoritesChanged(user))
                 .mapEmpty();
     return changed.compose(v -> cache.view(user, core.withFavorites(delta), favorited));
   }
@@ -214,7 +239,7 @@ final class ArticleService {
                         () -> Future.failedFuture(new ApiException.NotFound("article", slug))));
   }
 
-  private record Updated(long id, String oldSlug, String newSlug) {}
+  private record Updated(long id, String oldSlug, String newSlug, List<String> oldTags) {}
 
   private Future<ArticleRepository.Created> insertWithFreeSlug(
       Sql tx,
@@ -244,12 +269,6 @@ final class ArticleService {
     }
     return ArticleRepository.slugTaken(tx, base, id)
         .map(taken -> taken ? Slugs.withSuffix(base) : base);
-  }
-
-  private static Future<ArticleView> found(ArticleView a, String slug) {
-    return a == null
-        ? Future.failedFuture(new ApiException.NotFound("article", slug))
-        : Future.succeededFuture(a);
   }
 
   /**

@@ -172,6 +172,11 @@ public final class Caches implements AutoCloseable {
     return json.constructType(type);
   }
 
+  /** Whether read caches keep anything (false with CACHE=off: they are pass-throughs). */
+  public boolean readCaches() {
+    return readCaches;
+  }
+
   /** The Redis link ({@link RedisLink#NONE} on a single node). */
   public RedisLink redis() {
     return redis;

@@ -42,10 +42,10 @@ import java.util.function.Function;
  *       replayed when it returns.
  * </ul>
  *
- * Keys in Redis are {@code v1:<cache>:<id>}: bump the version when a cached shape changes.
+ * Keys in Redis are {@code v2:<cache>:<id>}: bump the version when a cached shape changes.
  */
 public final class TwoLevelCache<V> {
-  static final String VERSION = "v1";
+  static final String VERSION = "v2"; // v2: article and profile cores carry their row version
   private static final byte[] NOT_FOUND = new byte[0];
   private static final int LOCK_POLLS =
       120; // x 25 ms: waiters give up only when the lock (3 s) would have expired

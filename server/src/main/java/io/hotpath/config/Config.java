@@ -95,6 +95,8 @@ public record Config(
       boolean compression,
       int compressionMinBytes,
       int sharedMaxAgeSeconds,
+      long responseCacheBytes,
+      boolean verifyCachedResponses,
       int maxInflight,
       Duration requestTimeout,
       Duration shutdownDrain,
@@ -143,6 +145,20 @@ public record Config(
             3_600,
             "how long a shared cache (CDN, gateway) may reuse an anonymous GET without asking"
                 + " (`s-maxage`); browsers always revalidate; 0 = every cache revalidates");
+    static final Key<Integer> RESPONSE_CACHE_MB =
+        Key.integer(
+            "RESPONSE_CACHE_MB",
+            32,
+            0,
+            65_536,
+            "encoded (serialised, compressed) answers kept per version and coding; 0 = build"
+                + " every answer");
+    static final Key<Boolean> VERIFY_CACHED_RESPONSES =
+        Key.flag(
+            "VERIFY_CACHED_RESPONSES",
+            false,
+            "rebuild every versioned answer and fail (500) when its fingerprint does not cover"
+                + " its body; for tests, costs what the cache saves");
     static final Key<Integer> MAX_INFLIGHT =
         Key.integer(
             "MAX_INFLIGHT",
@@ -179,6 +195,8 @@ public record Config(
           e.get(COMPRESSION),
           e.get(COMPRESSION_MIN_BYTES),
           e.get(SHARED_MAX_AGE_SECONDS),
+          e.get(RESPONSE_CACHE_MB) * 1024L * 1024L,
+          e.get(VERIFY_CACHED_RESPONSES),
           e.get(MAX_INFLIGHT),
           e.get(REQUEST_TIMEOUT),
           e.get(SHUTDOWN_DRAIN),

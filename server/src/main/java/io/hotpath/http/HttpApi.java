@@ -56,7 +56,8 @@ public final class HttpApi {
       Handler<RoutingContext> authenticate,
       List<Handler<RoutingContext>> afterAuthentication,
       long bodyLimit,
-      int sharedMaxAge) {}
+      int sharedMaxAge,
+      Representations representations) {}
 
   /** A router with the common handlers and the given routes, mounted in order. */
   public static Router router(Vertx vertx, Common common, List<Consumer<Router>> routes) {
@@ -107,7 +108,9 @@ public final class HttpApi {
     router.post("/api/users").handler(limits.authPerClient());
     router.post("/api/users/login").handler(limits.authPerClient());
     router.post("/api/users/login").handler(limits.loginPerAccount());
-    router.route("/api/*").handler(HttpCaching.policy(common.sharedMaxAge()));
+    router
+        .route("/api/*")
+        .handler(HttpCaching.policy(common.sharedMaxAge(), common.representations()));
     router.route("/api/*").handler(common.authenticate());
     common.afterAuthentication().forEach(h -> router.route("/api/*").handler(h));
     routes.forEach(r -> r.accept(router));

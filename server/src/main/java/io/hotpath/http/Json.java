@@ -71,4 +71,19 @@ public final class Json {
   public static void ok(RoutingContext ctx, Object body) {
     send(ctx, 200, body);
   }
+
+  /** Ends the response with {@code answer}: 200, or 304 for a matching conditional GET. */
+  public static void answer(RoutingContext ctx, Answer answer) {
+    switch (answer) {
+      case Answer.Built b -> send(ctx, 200, b.body());
+      case Answer.Versioned v -> {
+        var kept = HttpCaching.representations(ctx);
+        if (kept == null || ctx.request().method() != io.vertx.core.http.HttpMethod.GET) {
+          v.body().get().onSuccess(body -> send(ctx, 200, body)).onFailure(ctx::fail);
+        } else {
+          kept.send(ctx, v);
+        }
+      }
+    }
+  }
 }

@@ -25,7 +25,12 @@ public final class ProfileRoutes implements Consumer<Router> {
   public void accept(Router router) {
     router
         .get("/api/profiles/:username")
-        .handler(ctx -> reply(ctx, service.get(Viewer.id(ctx), ctx.pathParam("username"))));
+        .handler(
+            ctx ->
+                service
+                    .get(Viewer.id(ctx), ctx.pathParam("username"))
+                    .onSuccess(answer -> Json.answer(ctx, answer))
+                    .onFailure(ctx::fail));
     router
         .post("/api/profiles/:username/follow")
         .handler(Viewer.required())

@@ -1,7 +1,10 @@
 package io.hotpath.social;
 
 import io.hotpath.error.ApiException;
+import io.hotpath.http.Answer;
+import io.hotpath.http.Fingerprint;
 import io.vertx.core.Future;
+import java.util.Map;
 
 /**
  * Profiles and following. With caches ({@link Profiles}) a profile read costs no SQL when warm;
@@ -26,10 +29,13 @@ final class ProfileService {
     this.notifications = notifications;
   }
 
-  /** The profile as {@code viewer} sees it; 404 when no such user. */
-  Future<ProfileView> get(Long viewer, String username) {
+  /**
+   * {@code {"profile": ...}} as {@code viewer} sees it, versioned by the user's row version and the
+   * following flag when cached; 404 when no such user.
+   */
+  Future<Answer> get(Long viewer, String username) {
     if (!cachedReads) {
-      return find(viewer, username).map(SocialRepository.Profile::view);
+      return find(viewer, username).map(p -> Answer.of(Map.of("profile", p.view())));
     }
     return cachedId(username)
         .compose(
@@ -43,9 +49,16 @@ final class ProfileService {
                   .compose(
                       v -> {
                         var p = core.result().get(id);
+                        boolean f = following.result();
                         return p == null
                             ? Future.failedFuture(new ApiException.NotFound("profile", username))
-                            : Future.succeededFuture(p.view(following.result()));
+                            : Future.succeededFuture(
+                                Answer.versioned(
+                                    Fingerprint.of(Fingerprint.Kind.PROFILE)
+                                        .add(p.id())
+                                        .add(p.version())
+                                        .add(f),
+                                    () -> Map.of("profile", p.view(f))));
                       });
             });
   }

@@ -25,7 +25,7 @@ final class SocialRepository {
   static final String UNFOLLOW = "DELETE FROM follows WHERE follower_id = $1 AND followee_id = $2";
 
   static final String PROFILES_BY_IDS =
-      "SELECT id, username, bio, image FROM users WHERE id = ANY($1::bigint[])";
+      "SELECT id, username, bio, image, version FROM users WHERE id = ANY($1::bigint[])";
   static final String IDS_BY_USERNAMES =
       "SELECT id, username FROM users WHERE username = ANY($1::text[])";
 
@@ -85,7 +85,8 @@ final class SocialRepository {
                         r.getLong("id"),
                         r.getString("username"),
                         r.getString("bio"),
-                        r.getString("image")));
+                        r.getString("image"),
+                        r.getLong("version")));
               }
               return out;
             });

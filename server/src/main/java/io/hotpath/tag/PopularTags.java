@@ -4,6 +4,8 @@ import io.hotpath.cache.CacheSettings;
 import io.hotpath.cache.Caches;
 import io.hotpath.cache.TwoLevelCache;
 import io.hotpath.db.Sql;
+import io.hotpath.http.Answer;
+import io.hotpath.http.Fingerprint;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import java.util.List;
@@ -20,6 +22,7 @@ public final class PopularTags {
 
   private final TwoLevelCache<Names> cache;
   private final TagRoutes routes;
+  private final boolean versioned;
 
   public PopularTags(Caches caches, Sql sql, CacheSettings settings) {
     var repo = new TagRepository(sql);
@@ -28,7 +31,16 @@ public final class PopularTags {
             "tags",
             caches.type(Names.class),
             settings,
-            keys -> repo.popular(LIMIT).map(tags -> Map.of(KEY, new Names(tags))));
+            keys ->
+                repo.popular(LIMIT)
+                    .map(
+                        tags ->
+                            Map.of(
+                                KEY,
+                                new Names(
+                                    tags,
+                                    java.util.concurrent.ThreadLocalRandom.current().nextLong()))));
+    this.versioned = caches.readCaches();
     this.routes = new TagRoutes(this);
   }
 
@@ -37,9 +49,22 @@ public final class PopularTags {
     return routes;
   }
 
-  /** The tags in use, most used first. */
-  Future<List<String>> list() {
-    return cache.get(KEY).map(p -> p.map(Names::tags).orElse(List.of()));
+  /**
+   * {@code {"tags": [...]}}, the tags in use, most used first: versioned by the cached list's stamp
+   * (a new one per load, so a changed list never keeps an old validator).
+   */
+  Future<Answer> answer() {
+    return cache
+        .get(KEY)
+        .map(
+            p -> {
+              var names = p.orElse(new Names(List.of(), 0));
+              Object body = Map.of("tags", names.tags());
+              return versioned
+                  ? Answer.versioned(
+                      Fingerprint.of(Fingerprint.Kind.TAGS).add(names.stamp()), () -> body)
+                  : Answer.of(body);
+            });
   }
 
   /** After an article write that added or removed tags; completes once every instance knows. */
@@ -47,6 +72,9 @@ public final class PopularTags {
     return cache.invalidate(List.of(KEY));
   }
 
-  /** The cached value: the tag names in popularity order. */
-  record Names(List<String> tags) {}
+  /**
+   * The cached value: the tag names in popularity order, and a random stamp drawn when they were
+   * loaded (kept with them in Redis, so every instance answers with the same validator).
+   */
+  record Names(List<String> tags, long stamp) {}
 }

@@ -2,7 +2,6 @@ package io.hotpath.tag;
 
 import io.hotpath.http.Json;
 import io.vertx.ext.web.Router;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /** {@code GET /api/tags}: tags in use, most used first. */
@@ -19,8 +18,6 @@ final class TagRoutes implements Consumer<Router> {
         .get("/api/tags")
         .handler(
             ctx ->
-                tags.list()
-                    .onSuccess(list -> Json.ok(ctx, Map.of("tags", list)))
-                    .onFailure(ctx::fail));
+                tags.answer().onSuccess(answer -> Json.answer(ctx, answer)).onFailure(ctx::fail));
   }
 }

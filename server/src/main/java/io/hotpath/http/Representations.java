@@ -1,0 +1,256 @@
+package io.hotpath.http;
+
+import com.aayushatharva.brotli4j.encoder.Encoder;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * The encoded bytes of versioned answers, kept per fingerprint and content coding: a body is
+ * serialised and compressed once per version and coding, then every request for that version is
+ * served the same bytes (no view building, no JSON, no compression). Bounded by bytes
+ * (RESPONSE_CACHE_MB, Caffeine's size-aware W-TinyLFU, so a flood of one-off variants does not
+ * evict the hot ones). Answers that are not versioned keep Netty's per-response compression.
+ *
+ * <p>Why not Netty's compressor for these: it compresses every response again, and on the realistic
+ * mix that was most of the server's CPU (docs/caching.md, "Compression").
+ */
+public final class Representations {
+  /** The content codings served, best first. */
+  enum Coding {
+    BR("br"),
+    GZIP("gzip"),
+    IDENTITY(null);
+
+    final String token;
+
+    Coding(String token) {
+      this.token = token;
+    }
+  }
+
+  private record Key(long high, long low, Coding coding) {}
+
+  /** Bytes as sent and the coding they are in (identity when too small to compress). */
+  private record Encoded(byte[] bytes, Coding coding) {}
+
+  private static final int ENTRY_OVERHEAD = 96;
+  private static final CharSequence CONTENT_TYPE =
+      HttpHeaders.createOptimized("application/json; charset=utf-8");
+
+  private final Cache<Key, Encoded> cache;
+  private final boolean compression;
+  private final int minBytes;
+  private final boolean verify;
+  private final Counter hits;
+  private final Counter misses;
+  private final Counter notModified;
+  private final LongAdder compressNanos = new LongAdder();
+  private final LongAdder bytesIn = new LongAdder();
+  private final LongAdder bytesOut = new LongAdder();
+  private final Encoder.Parameters brotli = new Encoder.Parameters().setQuality(4);
+
+  /**
+   * {@code maxBytes} of encoded bodies (0: nothing kept, every answer built); compression above
+   * {@code minBytes} when {@code compression}; {@code verify}: rebuild every answer and fail on a
+   * fingerprint that does not match its body (tests).
+   */
+  public Representations(
+      long maxBytes, boolean compression, int minBytes, boolean verify, MeterRegistry registry) {
+    this.compression = compression && com.aayushatharva.brotli4j.Brotli4jLoader.isAvailable();
+    this.minBytes = minBytes;
+    this.verify = verify;
+    this.cache =
+        Caffeine.newBuilder()
+            .maximumWeight(maxBytes)
+            .weigher((Key k, Encoded e) -> e.bytes.length + ENTRY_OVERHEAD)
+            .build();
+    this.hits = counter(registry, "hit");
+    this.misses = counter(registry, "miss");
+    this.notModified = counter(registry, "not_modified");
+    FunctionCounter.builder("hotpath.http.compression.seconds", compressNanos, n -> n.sum() / 1e9)
+        .description("time spent compressing versioned answers (once per version and coding)")
+        .register(registry);
+    FunctionCounter.builder("hotpath.http.compression.bytes.in", bytesIn, LongAdder::sum)
+        .register(registry);
+    FunctionCounter.builder("hotpath.http.compression.bytes.out", bytesOut, LongAdder::sum)
+        .register(registry);
+    Gauge.builder("hotpath.http.representations.bytes", cache, c -> weight(c))
+        .description("encoded answers kept in memory")
+        .register(registry);
+  }
+
+  private static Counter counter(MeterRegistry registry, String result) {
+    return Counter.builder("hotpath.http.representations")
+        .tag("result", result)
+        .description("versioned GETs: served from kept bytes, built, or answered 304")
+        .register(registry);
+  }
+
+  private static double weight(Cache<Key, Encoded> c) {
+    return c.policy().eviction().map(e -> (double) e.weightedSize().orElse(0)).orElse(0.0);
+  }
+
+  /** Answers {@code v} on {@code ctx}: 304, kept bytes, or built, encoded and kept. */
+  void send(RoutingContext ctx, Answer.Versioned v) {
+    var res = ctx.response();
+    Fingerprint fp = v.fingerprint();
+    String etag = fp.etag();
+    boolean cacheable = HttpCaching.headers(ctx);
+    if (cacheable) {
+      res.putHeader(HttpHeaders.ETAG, etag);
+    }
+    Coding coding =
+        compression
+            ? negotiate(ctx.request().getHeader(HttpHeaders.ACCEPT_ENCODING))
+            : Coding.IDENTITY;
+    var key = new Key(fp.high(), fp.low(), coding);
+    if (verify) {
+      verified(v, fp)
+          .onSuccess(fresh -> respond(ctx, v, key, cacheable, etag))
+          .onFailure(ctx::fail);
+    } else {
+      respond(ctx, v, key, cacheable, etag);
+    }
+  }
+
+  private void respond(
+      RoutingContext ctx, Answer.Versioned v, Key key, boolean cacheable, String etag) {
+    var res = ctx.response();
+    if (cacheable
+        && HttpCaching.matches(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH), etag)) {
+      notModified.increment();
+      res.setStatusCode(304).end();
+      return;
+    }
+    Encoded kept = cache.getIfPresent(key);
+    if (kept != null) {
+      hits.increment();
+      write(ctx, kept);
+      return;
+    }
+    misses.increment();
+    v.body()
+        .get()
+        .onSuccess(
+            body -> {
+              Encoded e = encode(serialize(body), key.coding());
+              cache.put(key, e);
+              write(ctx, e);
+            })
+        .onFailure(ctx::fail);
+  }
+
+  /** Verification mode: the fresh body must equal what was kept for the same fingerprint. */
+  private Future<byte[]> verified(Answer.Versioned v, Fingerprint fp) {
+    return v.body()
+        .get()
+        .map(
+            body -> {
+              byte[] fresh = serialize(body);
+              var identity = new Key(fp.high(), fp.low(), Coding.IDENTITY);
+              Encoded before =
+                  cache.asMap().putIfAbsent(identity, new Encoded(fresh, Coding.IDENTITY));
+              if (before != null && !Arrays.equals(before.bytes(), fresh)) {
+                throw new IllegalStateException(
+                    "fingerprint "
+                        + fp.etag()
+                        + " does not cover its body: kept "
+                        + new String(before.bytes(), java.nio.charset.StandardCharsets.UTF_8)
+                        + " but built "
+                        + new String(fresh, java.nio.charset.StandardCharsets.UTF_8));
+              }
+              return fresh;
+            });
+  }
+
+  private static void write(RoutingContext ctx, Encoded e) {
+    var res = ctx.response();
+    if (res.ended() || res.headWritten()) {
+      return; // answered already (timed out with a 503 while this work went on)
+    }
+    res.setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, CONTENT_TYPE);
+    // a Content-Encoding of its own (identity included) keeps Netty's compressor away
+    res.putHeader(
+        HttpHeaders.CONTENT_ENCODING,
+        e.coding() == Coding.IDENTITY ? HttpHeaders.IDENTITY : e.coding().token);
+    res.end(Buffer.buffer(e.bytes()));
+  }
+
+  private Encoded encode(byte[] json, Coding coding) {
+    if (coding == Coding.IDENTITY || json.length < minBytes) {
+      return new Encoded(json, Coding.IDENTITY);
+    }
+    long t0 = System.nanoTime();
+    byte[] out;
+    try {
+      out = coding == Coding.BR ? Encoder.compress(json, brotli) : gzip(json);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    compressNanos.add(System.nanoTime() - t0);
+    bytesIn.add(json.length);
+    bytesOut.add(out.length);
+    return new Encoded(out, coding);
+  }
+
+  private static byte[] gzip(byte[] json) throws IOException {
+    var bytes = new ByteArrayOutputStream(json.length / 4 + 64);
+    try (var gz =
+        new GZIPOutputStream(bytes, 8192) {
+          {
+            def.setLevel(4);
+          }
+        }) {
+      gz.write(json);
+    }
+    return bytes.toByteArray();
+  }
+
+  private static byte[] serialize(Object body) {
+    try {
+      return Json.MAPPER.writeValueAsBytes(body);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The best coding the client accepts ({@code br} over {@code gzip}), honouring {@code q=0}; no
+   * header, or nothing acceptable, is identity.
+   */
+  static Coding negotiate(String acceptEncoding) {
+    if (acceptEncoding == null || acceptEncoding.isEmpty()) {
+      return Coding.IDENTITY;
+    }
+    boolean br = false;
+    boolean gzip = false;
+    for (String part : acceptEncoding.split(",")) {
+      String p = part.trim();
+      int semi = p.indexOf(';');
+      String token = (semi < 0 ? p : p.substring(0, semi)).trim();
+      if (semi >= 0 && p.substring(semi + 1).replace(" ", "").matches("q=0(\\.0{0,3})?")) {
+        continue;
+      }
+      if (token.equalsIgnoreCase("br")) {
+        br = true;
+      } else if (token.equalsIgnoreCase("gzip") || token.equals("*")) {
+        gzip = true;
+      }
+    }
+    return br ? Coding.BR : gzip ? Coding.GZIP : Coding.IDENTITY;
+  }
+}

@@ -1,0 +1,134 @@
+package io.hotpath;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.aayushatharva.brotli4j.Brotli4jLoader;
+import com.aayushatharva.brotli4j.decoder.Decoder;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Versioned answers: validators from row versions, 304 and kept bytes without building anything,
+ * compressed once per version. The server here does not verify (VERIFY_CACHED_RESPONSES=off), so
+ * the counters show what production does; every other test server verifies.
+ */
+class RepresentationsTest {
+  static Hotpath app;
+  static TestServer s;
+
+  @BeforeAll
+  static void start() {
+    app = Hotpath.start(TestServer.config(Map.of("VERIFY_CACHED_RESPONSES", "off")));
+    s = new TestServer(app);
+  }
+
+  @AfterAll
+  static void stop() {
+    app.close();
+  }
+
+  double built() {
+    return s.metric("hotpath_http_representations_total{result=\"miss\"");
+  }
+
+  double kept() {
+    return s.metric("hotpath_http_representations_total{result=\"hit\"");
+  }
+
+  @Test
+  void a_matching_conditional_get_of_a_warm_article_builds_nothing_and_costs_no_sql() {
+    String t = s.register("rep_" + TestServer.uid());
+    String slug = s.article(t, "Kept " + TestServer.uid(), "kept");
+    String etag = s.get("/api/articles/" + slug, null).header("ETag");
+    double builtBefore = built();
+    long statements = s.statements();
+    var again = s.send("GET", "/api/articles/" + slug, null, null, Map.of("If-None-Match", etag));
+    assertThat(again.status()).isEqualTo(304);
+    assertThat(built()).as("bodies built for the 304").isEqualTo(builtBefore);
+    assertThat(s.statements() - statements).as("statements for the 304").isZero();
+  }
+
+  @Test
+  void a_repeated_get_is_served_the_kept_bytes_without_building_again() {
+    String t = s.register("rep2_" + TestServer.uid());
+    String slug = s.article(t, "Again " + TestServer.uid());
+    String first = s.get("/api/articles/" + slug, null).body();
+    double builtBefore = built();
+    double keptBefore = kept();
+    for (String path : new String[] {"/api/articles/" + slug, "/api/tags"}) {
+      s.get(path, null);
+    }
+    for (int i = 0; i < 5; i++) {
+      assertThat(s.get("/api/articles/" + slug, null).body()).isEqualTo(first);
+    }
+    assertThat(kept() - keptBefore).isGreaterThanOrEqualTo(5);
+    // the tags answer may have been built once (its first read here); the article never again
+    assertThat(built() - builtBefore).isLessThanOrEqualTo(1);
+  }
+
+  @Test
+  void every_input_of_an_article_answer_moves_its_validator() {
+    String author = "rep3_" + TestServer.uid();
+    String ta = s.register(author);
+    String reader = s.register("rep3r_" + TestServer.uid());
+    String slug = s.article(ta, "Inputs " + TestServer.uid());
+    String path = "/api/articles/" + slug;
+    var seen = new java.util.HashSet<String>();
+    // anonymous and the reader, before any change: two different answers? no: the same flags
+    seen.add(s.get(path, null).header("ETag"));
+    assertThat(s.get(path, reader).header("ETag")).isIn(seen);
+    // the reader favorites it: the count moves for everyone, the flag for the reader
+    s.post(path + "/favorite", null, reader);
+    String anonAfterFavorite = s.get(path, null).header("ETag");
+    String readerAfterFavorite = s.get(path, reader).header("ETag");
+    assertThat(seen.add(anonAfterFavorite)).as("count").isTrue();
+    assertThat(seen.add(readerAfterFavorite)).as("favorited flag").isTrue();
+    // the reader follows the author: the author's following flag for the reader
+    s.post("/api/profiles/" + author + "/follow", null, reader);
+    assertThat(seen.add(s.get(path, reader).header("ETag"))).as("following flag").isTrue();
+    // the author's bio
+    s.put("/api/user", "{\"user\":{\"bio\":\"new bio\"}}", ta);
+    assertThat(seen.add(s.get(path, null).header("ETag"))).as("author's profile").isTrue();
+    // the body
+    s.put(path, "{\"article\":{\"body\":\"edited\"}}", ta);
+    assertThat(seen.add(s.get(path, null).header("ETag"))).as("the article").isTrue();
+    // ...and ?html=true is another answer of the same article
+    assertThat(seen.add(s.get(path + "?html=true", null).header("ETag"))).as("html").isTrue();
+  }
+
+  @Test
+  void br_and_gzip_kept_bytes_decode_to_the_identity_json() throws Exception {
+    String t = s.register("rep4_" + TestServer.uid());
+    String slug = s.article(t, "Compressed " + TestServer.uid(), "a", "b").toString();
+    s.put("/api/articles/" + slug, "{\"article\":{\"body\":\"" + "word ".repeat(800) + "\"}}", t);
+    String identity = s.get("/api/articles/" + slug, null).body();
+    assertThat(identity.length()).isGreaterThan(4000);
+    Brotli4jLoader.ensureAvailability();
+    for (int round = 0; round < 2; round++) { // built, then kept
+      for (String coding : new String[] {"br", "gzip"}) {
+        var resp =
+            s.http.send(
+                HttpRequest.newBuilder(URI.create(s.base + "/api/articles/" + slug))
+                    .header("Accept-Encoding", coding)
+                    .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(resp.headers().firstValue("Content-Encoding")).as(coding).hasValue(coding);
+        assertThat(resp.body().length).as(coding).isLessThan(identity.length() / 4);
+        byte[] plain =
+            coding.equals("br")
+                ? Decoder.decompress(resp.body()).getDecompressedData()
+                : new GZIPInputStream(new ByteArrayInputStream(resp.body())).readAllBytes();
+        assertThat(new String(plain, java.nio.charset.StandardCharsets.UTF_8))
+            .as(coding)
+            .isEqualTo(identity);
+      }
+    }
+  }
+}
