@@ -215,13 +215,13 @@ case "$cmd" in
   kill-instance) stop_instance "$1" KILL ;;
   start-instance) java_path; start_instance "$1" ;;
   rolling-restart)
-    # nginx OSS has no active health checks: take each instance out of the upstream (reload), let
-    # it drain and stop gracefully, start the new one, wait for readiness, put it back
+    # no nginx reload (a reload closes the old workers' kept-alive client connections, and a POST
+    # already written into one fails): each instance drains itself (readiness 503, Connection:
+    # close to nginx), stops accepting, finishes what it has; nginx retries connection refusals on
+    # the next instance, which is safe for every method since nothing was sent
     java_path
     for n in "${instances[@]}"; do
-      nginx_conf "$n"; "$(nginx_bin)" -c "$dir/nginx.conf" -p "$dir" -s reload; sleep 1
       stop_instance "$n" TERM; start_instance "$n"
-      nginx_conf; "$(nginx_bin)" -c "$dir/nginx.conf" -p "$dir" -s reload; sleep 0.5
       log "instance $n restarted"
     done ;;
   stop-redis) stop_redis ;;

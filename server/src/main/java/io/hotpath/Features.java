@@ -15,8 +15,12 @@ import io.hotpath.jobs.JobRoutes;
 import io.hotpath.mail.Mailer;
 import io.hotpath.mail.WelcomeMail;
 import io.hotpath.notify.Notifications;
+import io.hotpath.ops.BuildInfo;
+import io.hotpath.ops.FrontDoorRoutes;
 import io.hotpath.ops.Health;
 import io.hotpath.ops.MetricsRoutes;
+import io.hotpath.ops.Profiler;
+import io.hotpath.ops.ProfilingRoutes;
 import io.hotpath.ops.StatusRoutes;
 import io.hotpath.social.Favorites;
 import io.hotpath.social.ProfileRoutes;
@@ -26,6 +30,11 @@ import io.hotpath.user.PasswordHasher;
 import io.hotpath.user.UserRoutes;
 import io.hotpath.webhook.Webhooks;
 import io.vertx.ext.web.Router;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -158,7 +167,13 @@ record Features(
     api.add(f.webhooks().routes());
     api.add(new DashboardRoutes(infra.vertx(), db.reads(), config.ops().dashboardPartTimeout()));
     api.add(new JobRoutes(f.jobs(), config.ops().adminToken()));
+    api.add(
+        new ProfilingRoutes(new Profiler(infra.vertx(), infra.io()), config.ops().adminToken()));
     api.add(f.tags().routes());
+    api.add(
+        new FrontDoorRoutes(
+            BuildInfo.current(),
+            config.http().separateManagement() ? config.http().managementPort() : -1));
     return List.copyOf(api);
   }
 
@@ -166,18 +181,44 @@ record Features(
     return new CacheSettings(c.l1MaxEntries(), c.l1Ttl(), c.ttl(), c.negativeTtl());
   }
 
+  /**
+   * JWT_SECRET, or when unset the secret kept in DATA_DIR (drawn once, readable by the owner only),
+   * so a local server's tokens survive its restarts as its data does. Instances that share tokens
+   * must set JWT_SECRET: each data folder has its own.
+   */
   private static String jwtSecret(Config config) {
     return config
         .auth()
         .jwtSecret()
         .orElseGet(
             () -> {
-              LOG.warn(
-                  "JWT_SECRET is not set: using a random secret, so tokens stop working when this"
-                      + " process exits");
-              byte[] bytes = new byte[48];
-              new SecureRandom().nextBytes(bytes);
-              return Base64.getEncoder().encodeToString(bytes);
+              Path file = config.db().dataDir().resolve("jwt-secret");
+              try {
+                if (Files.exists(file)) {
+                  String kept = Files.readString(file).trim();
+                  if (kept.length() >= 32) {
+                    LOG.info("JWT_SECRET is not set: using the secret kept in {}", file);
+                    return kept;
+                  }
+                }
+                byte[] bytes = new byte[48];
+                new SecureRandom().nextBytes(bytes);
+                String secret = Base64.getEncoder().encodeToString(bytes);
+                Files.createDirectories(file.getParent());
+                Path tmp = file.resolveSibling("jwt-secret.tmp");
+                Files.deleteIfExists(tmp);
+                Files.createFile(
+                    tmp,
+                    PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString("rw-------")));
+                Files.writeString(tmp, secret);
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+                LOG.info("JWT_SECRET is not set: drew a secret and kept it in {}", file);
+                return secret;
+              } catch (IOException | UnsupportedOperationException e) {
+                throw new IllegalStateException(
+                    "JWT_SECRET is not set and the secret could not be kept in " + file, e);
+              }
             });
   }
 }

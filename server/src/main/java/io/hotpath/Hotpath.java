@@ -63,7 +63,22 @@ public final class Hotpath implements AutoCloseable {
    * everything it started.
    */
   public static Hotpath start(Config config, Extension extension) {
-    config.describe().forEach((k, v) -> LOG.info("config {}={}", k, v));
+    // the settings this environment chose, on one line; every effective value at DEBUG
+    var chosen = new StringBuilder();
+    config
+        .describe()
+        .forEach(
+            (k, v) -> {
+              LOG.debug("config {}={}", k, v);
+              if (config.given().contains(k)) {
+                chosen.append(' ').append(k).append('=').append(v);
+              }
+            });
+    LOG.info(
+        "config: {} settings, {} set here:{}",
+        config.describe().size(),
+        config.given().size(),
+        chosen.length() == 0 ? " none (all defaults)" : chosen);
     extension.describe().forEach((k, v) -> LOG.info("extension {}={}", k, v));
     var infra = Infrastructure.start(config, extension);
     try {
@@ -73,6 +88,7 @@ public final class Hotpath implements AutoCloseable {
       EventLoopDelay.start(
           infra.vertx(), infra.registry(), config.http().eventLoops(), infra.time().ticker());
       var worker = startJobs(infra, features, config);
+      features.health().warmUp().await();
       LOG.info("Hotpath listening on http://{}:{}/api", config.http().host(), servers.port());
       return new Hotpath(infra, features, servers, worker, config.http().shutdownDrain());
     } catch (RuntimeException e) {
@@ -92,7 +108,7 @@ public final class Hotpath implements AutoCloseable {
             infra.vertx(),
             features.jobs(),
             features.jobHandlers(),
-            infra.database().connectOptions(),
+            infra.database().listenOptions(),
             new JobWorker.Settings(
                 j.concurrency(),
                 j.lease(),

@@ -8,6 +8,7 @@ import io.hotpath.http.RateLimits;
 import io.hotpath.http.Representations;
 import io.hotpath.http.Viewer;
 import io.hotpath.http.WriterFence;
+import io.hotpath.ops.LogFormat;
 import io.hotpath.ops.RequestTelemetry;
 import io.hotpath.replica.ReadYourWrites;
 import io.hotpath.replica.WriteMarks;
@@ -32,7 +33,14 @@ record Servers(int port, int managementPort, Admission admission) {
         new Admission(http.maxInflight(), http.requestTimeout().toMillis(), infra.registry());
     var common =
         new HttpApi.Common(
-            new RequestTelemetry(config.ops().slowRequest(), infra.telemetry()),
+            new RequestTelemetry(
+                config.ops().slowRequest(),
+                switch (config.ops().accessLog()) {
+                  case "on" -> true;
+                  case "off" -> false;
+                  default -> LogFormat.stdoutIsTerminal();
+                },
+                infra.telemetry()),
             admission,
             config.limits().enabled()
                 ? new RateLimits(

@@ -41,7 +41,7 @@ class ArchitectureTest {
           Map.entry("db", Set.of("config", "error", "kernel", "replica")),
           Map.entry("auth", Set.of("cache", "db", "error")),
           Map.entry("http", Set.of("auth", "cache", "config", "error", "kernel", "replica")),
-          Map.entry("ops", Set.of("cache", "db", "http", "kernel")),
+          Map.entry("ops", Set.of("cache", "db", "error", "http", "kernel")),
           Map.entry("jobs", Set.of("db", "error", "http", "kernel")),
           // features
           Map.entry("mail", Set.of("config", "db", "jobs")),

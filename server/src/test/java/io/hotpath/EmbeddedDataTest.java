@@ -33,6 +33,27 @@ class EmbeddedDataTest {
   }
 
   @Test
+  void without_jwt_secret_a_token_survives_a_restart_and_the_kept_secret_is_owner_only()
+      throws Exception {
+    var dir = Files.createTempDirectory("hotpath-secret");
+    var config = TestServer.config(Map.of("DATA_DIR", dir.toString()));
+    String token;
+    try (var first = Hotpath.start(config)) {
+      token = new TestServer(first).register("kept_secret_user");
+    }
+    var kept = dir.resolve("jwt-secret");
+    assertThat(java.nio.file.Files.getPosixFilePermissions(kept))
+        .containsExactlyInAnyOrder(
+            java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+            java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+    try (var second = Hotpath.start(config)) {
+      var r = new TestServer(second).get("/api/user", token);
+      assertThat(r.status()).as(r.body()).isEqualTo(200);
+      assertThat(r.json().at("/user/username").asText()).isEqualTo("kept_secret_user");
+    }
+  }
+
+  @Test
   void invalid_settings_fail_fast_naming_key_and_value() {
     var env = new HashMap<String, String>();
     env.put("DB_POOL_SIZE", "lots");

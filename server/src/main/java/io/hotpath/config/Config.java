@@ -27,6 +27,7 @@ public record Config(
     Exports exports,
     Ops ops,
     Map<String, String> describe,
+    java.util.Set<String> given,
     List<Key<?>> keys) {
 
   private static final int CORES = Runtime.getRuntime().availableProcessors();
@@ -65,6 +66,7 @@ public record Config(
             Exports.read(e),
             Ops.read(e),
             Map.of(),
+            java.util.Set.of(),
             List.of());
     return new Config(
         config.http,
@@ -79,6 +81,7 @@ public record Config(
         config.exports,
         config.ops,
         e.effective(),
+        java.util.Set.copyOf(e.given()),
         List.copyOf(e.keys().values()));
   }
 
@@ -314,7 +317,9 @@ public record Config(
                 "JWT_SECRET",
                 s -> s.length() >= 32,
                 "at least 32 characters",
-                "HS256 secret, ≥ 32 characters; unset = random per process (warning logged)")
+                "HS256 secret, ≥ 32 characters; unset = one drawn once and kept in"
+                    + " `DATA_DIR/jwt-secret` (owner-only), so tokens survive restarts of that"
+                    + " server; instances that share tokens must set it")
             .secret();
     static final Key<Duration> JWT_TTL =
         Key.hours("JWT_TTL_HOURS", 168, 1, 24 * 366, "token lifetime");
@@ -615,7 +620,8 @@ public record Config(
       Optional<String> adminToken,
       Duration dashboardPartTimeout,
       String logFormat,
-      String logLevel) {
+      String logLevel,
+      String accessLog) {
     static final Key<Duration> SLOW_REQUEST =
         Key.millis(
             "SLOW_REQUEST_MS",
@@ -648,13 +654,23 @@ public record Config(
         Key.millis("DASHBOARD_PART_TIMEOUT_MS", 500, 1, 600_000, "per part of `/api/dashboard`");
     static final Key<String> LOG_FORMAT =
         Key.choice(
-            "LOG_FORMAT", "json", List.of("json", "text"), "`json` (one object a line) or `text`");
+            "LOG_FORMAT",
+            "auto",
+            List.of("auto", "json", "text"),
+            "`auto` (text on a terminal, else JSON), `json` (one object a line) or `text`");
     static final Key<String> LOG_LEVEL =
         Key.choice(
             "HOTPATH_LOG_LEVEL",
             "info",
             List.of("trace", "debug", "info", "warn", "error"),
             "log level");
+    static final Key<String> ACCESS_LOG =
+        Key.choice(
+            "ACCESS_LOG",
+            "auto",
+            List.of("auto", "on", "off"),
+            "a line per request (method, route, status, duration, request id); `auto`: on when"
+                + " standard output is a terminal");
 
     static Ops read(Env e) {
       return new Ops(
@@ -664,7 +680,8 @@ public record Config(
           e.get(ADMIN_TOKEN),
           e.get(DASHBOARD_PART_TIMEOUT),
           e.get(LOG_FORMAT),
-          e.get(LOG_LEVEL));
+          e.get(LOG_LEVEL),
+          e.get(ACCESS_LOG));
     }
   }
 

@@ -12,6 +12,7 @@ final class Env {
   private final Map<String, String> env;
   private final Map<String, String> effective = new LinkedHashMap<>();
   private final Map<String, Key<?>> keys = new LinkedHashMap<>();
+  private final java.util.Set<String> given = new java.util.LinkedHashSet<>();
 
   Env(Map<String, String> env) {
     this.env = env;
@@ -26,6 +27,7 @@ final class Env {
     if (raw == null || raw.isBlank()) {
       value = key.dflt();
     } else {
+      given.add(key.name());
       try {
         value = key.parse(raw.trim());
       } catch (IllegalArgumentException e) {
@@ -40,6 +42,11 @@ final class Env {
   /** Every key read so far with its shown (masked) value, in reading order. */
   Map<String, String> effective() {
     return new LinkedHashMap<>(effective);
+  }
+
+  /** The keys read so far that the environment set (not blank). */
+  java.util.Set<String> given() {
+    return new java.util.LinkedHashSet<>(given);
   }
 
   /** Every key read so far. */

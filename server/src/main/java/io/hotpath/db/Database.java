@@ -65,6 +65,7 @@ public final class Database implements AutoCloseable {
     try {
       String url = c.url().orElseGet(() -> embedded.orElseThrow().url());
       var options = options(url, config, "hotpath");
+      options.setMetricsName("hotpath-db");
       Migrations.migrate(jdbcUrl(options), options.getUser(), options.getPassword());
       var poolOptions =
           new PoolOptions()
@@ -91,7 +92,7 @@ public final class Database implements AutoCloseable {
                           PgBuilder.pool()
                               .with(new PoolOptions(poolOptions).setName("hotpath-db-replica"))
                               .with(net)
-                              .connectingTo(options(r, config, "hotpath"))
+                              .connectingTo(replicaOptions(r, config))
                               .using(vertx)
                               .build(),
                           time.clock(),
@@ -104,6 +105,7 @@ public final class Database implements AutoCloseable {
                   "replica pool: {} connections; reads tolerate {} ms of lag",
                   c.poolSize(),
                   config.replica().maxLag().toMillis()));
+      connectAhead(pool, Math.min(c.poolSize(), config.http().eventLoops()));
       var target = statements.decorate(options, StatementTarget.of(pool));
       var db =
           new Db(
@@ -112,6 +114,24 @@ public final class Database implements AutoCloseable {
     } catch (RuntimeException e) {
       embedded.ifPresent(EmbeddedPostgresServer::close);
       throw e;
+    }
+  }
+
+  /**
+   * Opens {@code n} of the pool's connections before the server serves (one per event loop), so the
+   * first requests and the first readiness probe do not pay for connecting and authenticating, nor
+   * log it as a slow statement. Blocking: start-up only. A failure here is left to the first real
+   * statement, which reports it with the pool's state.
+   */
+  private static void connectAhead(io.vertx.sqlclient.Pool pool, int n) {
+    var opened = new java.util.ArrayList<io.vertx.core.Future<?>>(n);
+    for (int i = 0; i < n; i++) {
+      opened.add(pool.getConnection().compose(conn -> conn.close()));
+    }
+    try {
+      io.vertx.core.Future.join(opened).await(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("opening database connections ahead of the first request: {}", e.toString());
     }
   }
 
@@ -134,6 +154,12 @@ public final class Database implements AutoCloseable {
     return o;
   }
 
+  private static PgConnectOptions replicaOptions(String url, Config config) {
+    var o = options(url, config, "hotpath");
+    o.setMetricsName("hotpath-db-replica");
+    return o;
+  }
+
   private static NetClientOptions net(Config config) {
     return new NetClientOptions()
         .setConnectTimeout((int) config.db().connectTimeout().toMillis())
@@ -149,8 +175,16 @@ public final class Database implements AutoCloseable {
   public PgConnectOptions cursorOptions(Duration idle) {
     var o = new PgConnectOptions(connectOptions);
     o.addProperty("application_name", "hotpath-export");
+    o.setMetricsName("hotpath-export");
     o.addProperty("statement_timeout", "0");
     o.addProperty("idle_in_transaction_session_timeout", Long.toString(idle.toMillis()));
+    return o;
+  }
+
+  /** Options for the job worker's LISTEN connection: the pool's, under their own metrics name. */
+  public PgConnectOptions listenOptions() {
+    var o = new PgConnectOptions(connectOptions);
+    o.setMetricsName("hotpath-listen");
     return o;
   }
 

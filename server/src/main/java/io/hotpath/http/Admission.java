@@ -52,6 +52,16 @@ public final class Admission implements Handler<RoutingContext> {
     draining = true;
   }
 
+  private static final String OWN_TIME_LIMIT = "hotpath.own-time-limit";
+
+  /**
+   * The request's route bounds its own time (an admin profile records for as long as asked, up to
+   * its own maximum), so REQUEST_TIMEOUT_MS does not apply to it.
+   */
+  public static void ownTimeLimit(RoutingContext ctx) {
+    ctx.put(OWN_TIME_LIMIT, Boolean.TRUE);
+  }
+
   @Override
   public void handle(RoutingContext ctx) {
     if (draining) {
@@ -73,7 +83,9 @@ public final class Admission implements Handler<RoutingContext> {
         vertx.setTimer(
             timeoutMillis,
             id -> {
-              if (!ctx.response().headWritten() && !ctx.response().closed()) {
+              if (!ctx.response().headWritten()
+                  && !ctx.response().closed()
+                  && ctx.get(OWN_TIME_LIMIT) == null) {
                 timedOut.increment();
                 ctx.fail(new ApiException.Unavailable("server (request timed out)", null));
               }

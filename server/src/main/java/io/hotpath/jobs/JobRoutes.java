@@ -1,13 +1,12 @@
 package io.hotpath.jobs;
 
 import io.hotpath.error.ApiException;
+import io.hotpath.http.AdminToken;
 import io.hotpath.http.Json;
 import io.hotpath.http.Paging;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -17,17 +16,17 @@ import java.util.function.Consumer;
  */
 public final class JobRoutes implements Consumer<Router> {
   private final JobQueue queue;
-  private final java.util.Optional<byte[]> token;
+  private final AdminToken guard;
 
   /** The admin API, on only when {@code adminToken} is set. */
   public JobRoutes(JobQueue queue, java.util.Optional<String> adminToken) {
     this.queue = queue;
-    this.token = adminToken.map(t -> t.getBytes(StandardCharsets.UTF_8));
+    this.guard = new AdminToken(adminToken);
   }
 
   @Override
   public void accept(Router router) {
-    router.route("/api/admin/jobs*").handler(this::authorize);
+    router.route("/api/admin/jobs*").handler(guard);
     router
         .get("/api/admin/jobs")
         .handler(
@@ -58,18 +57,6 @@ public final class JobRoutes implements Consumer<Router> {
         .handler(
             ctx ->
                 queue.discardDead(id(ctx)).onSuccess(ok -> respond(ctx, ok)).onFailure(ctx::fail));
-  }
-
-  private void authorize(RoutingContext ctx) {
-    String given = ctx.request().getHeader("X-Admin-Token");
-    if (token.isEmpty()) {
-      ctx.fail(new ApiException.NotFound("route", ctx.request().path()));
-    } else if (given == null
-        || !MessageDigest.isEqual(token.get(), given.getBytes(StandardCharsets.UTF_8))) {
-      ctx.fail(new ApiException.Unauthorized("admin", "token is missing or wrong"));
-    } else {
-      ctx.next();
-    }
   }
 
   private static void respond(RoutingContext ctx, boolean ok) {

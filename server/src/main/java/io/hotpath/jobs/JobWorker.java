@@ -120,7 +120,8 @@ public final class JobWorker implements AutoCloseable {
                 vertx.setPeriodic(2000, id -> queue.stats().onSuccess(stats::set))
               };
           connectListener();
-          poke();
+          // no claim at once: the first poll (one interval from now) finds what an earlier
+          // process left, after start-up's own statements, not racing them on cold connections
           started.complete();
         });
     return started.future();

@@ -158,12 +158,23 @@ public final class Metrics {
   }
 
   /**
-   * Vert.x metrics options: HTTP labelled by route, method and status code; pools by type and name.
+   * Vert.x metrics options: HTTP labelled by route, method and status code; pools by type and name;
+   * SQL clients by their metrics name ({@code namespace}: hotpath-db, -replica, -export, -listen,
+   * set in the db layer, so the label is bounded and each client has its own gauges). Net-client
+   * metrics are off: their untagged active-connections gauge is shared by every net client (the
+   * PostgreSQL pools, Redis, SMTP), so the second client's registration is refused with a warning
+   * at every start, and it is known not to decrease (vertx-micrometer-metrics #131); the pools' own
+   * metrics carry the connection counts that matter.
    */
   public static MicrometerMetricsOptions vertxOptions() {
     return new MicrometerMetricsOptions()
         .setEnabled(true)
         .addLabels(
-            Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME);
+            Label.HTTP_ROUTE,
+            Label.HTTP_METHOD,
+            Label.HTTP_CODE,
+            Label.POOL_TYPE,
+            Label.POOL_NAME,
+            Label.NAMESPACE);
   }
 }

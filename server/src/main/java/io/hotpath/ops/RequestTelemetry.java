@@ -16,19 +16,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Per request: the slow-request log (over SLOW_REQUEST_MS: method, route, status, duration, request
- * id) and, when tracing is on, the server span that statement spans hang under. Request counts,
- * latency histograms, in-flight requests and response sizes per route come from Vert.x's Micrometer
- * metrics (labels: route, method, code).
+ * id; WARN on {@code hotpath.slow-request}), with ACCESS_LOG the same line for every other request
+ * (INFO on {@code hotpath.access}) and, when tracing is on, the server span that statement spans
+ * hang under. Request counts, latency histograms, in-flight requests and response sizes per route
+ * come from Vert.x's Micrometer metrics (labels: route, method, code).
  */
 public final class RequestTelemetry implements Handler<RoutingContext> {
   private static final Logger SLOW = LoggerFactory.getLogger("hotpath.slow-request");
+  private static final Logger ACCESS = LoggerFactory.getLogger("hotpath.access");
 
   private final long slowNanos;
+  private final boolean accessLog;
   private final java.util.Optional<Tracer> tracer;
   private final java.util.function.LongSupplier ticker;
 
-  public RequestTelemetry(Duration slowRequest, Telemetry telemetry) {
+  /** {@code accessLog}: one INFO line per request (logger {@code hotpath.access}). */
+  public RequestTelemetry(Duration slowRequest, boolean accessLog, Telemetry telemetry) {
     this.slowNanos = slowRequest.toNanos();
+    this.accessLog = accessLog;
     this.tracer = telemetry.tracer();
     this.ticker = telemetry.ticker();
   }
@@ -69,16 +74,27 @@ public final class RequestTelemetry implements Handler<RoutingContext> {
             }
             requestSpan.end();
           }
-          if (nanos >= slowNanos) {
-            SLOW.atWarn()
+          if (nanos >= slowNanos || (accessLog && !isProbe(ctx.request().path()))) {
+            (nanos >= slowNanos ? SLOW.atWarn() : ACCESS.atInfo())
                 .addKeyValue("method", method)
                 .addKeyValue("route", route)
                 .addKeyValue("status", status)
                 .addKeyValue("duration_ms", nanos / 1_000_000.0)
                 .addKeyValue("request_id", RequestId.of(ctx))
-                .log("slow request: {} {} {} in {} ms", method, route, status, nanos / 1_000_000);
+                .log(
+                    "{}{} {} {} in {} ms",
+                    nanos >= slowNanos ? "slow request: " : "",
+                    method,
+                    route,
+                    status,
+                    nanos / 1_000_000);
           }
         });
     ctx.next();
+  }
+
+  /** Health probes and scrapes arrive every few seconds from machines: not access-log lines. */
+  private static boolean isProbe(String path) {
+    return path.startsWith("/health/") || path.equals("/metrics");
   }
 }
