@@ -2,8 +2,11 @@
 # A real Hotpath cluster on loopback, from Debian's packages: PostgreSQL primary + one streaming
 # replica (initdb, pg_basebackup, a second port), Redis, three Hotpath instances, nginx in front.
 #
-#   scripts/cluster.sh up               start everything (installs postgresql/nginx/redis-server with
-#                                       apt-get when missing and we are root); prints the URLs
+#   scripts/cluster.sh up [--lb nginx|haproxy]
+#                                       start everything (installs postgresql/nginx/redis-server, and
+#                                       haproxy/socat for --lb haproxy, with apt-get when missing and
+#                                       we are root); prints the URLs. The balancer (default nginx,
+#                                       or CLUSTER_LB) is remembered for the other commands
 #   scripts/cluster.sh down             stop everything and delete the cluster's folder
 #   scripts/cluster.sh status           what runs where
 #   scripts/cluster.sh rolling-restart  restart the instances one at a time, each drained first
@@ -14,7 +17,8 @@
 #
 # Ports (override with the variables): nginx CLUSTER_PORT=18090, instances 18091..18093,
 # primary 25432, replica 25433, Redis 26379. State lives in CLUSTER_DIR=/tmp/hotpath-cluster.
-# NGINX_CONF picks the balancing policy: round-robin (default), least-conn or ip-hash.
+# NGINX_CONF picks nginx's balancing policy: round-robin (default), least-conn or ip-hash.
+# HAProxy uses deploy/haproxy/hotpath.cfg (round robin, active checks on /health/ready).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -40,10 +44,16 @@ as_pg() { # run a PostgreSQL tool as the postgres user (it refuses to run as roo
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
+lb() { cat "$dir/lb" 2>/dev/null || echo "${CLUSTER_LB:-nginx}"; }
+
 install_missing() {
   local need=()
   pg_bin >/dev/null || need+=(postgresql)
   command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx)
+  if [ "$(lb)" = haproxy ]; then
+    command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || need+=(haproxy)
+    command -v socat >/dev/null || need+=(socat)
+  fi
   command -v redis-server >/dev/null || need+=(redis-server)
   [ ${#need[@]} -eq 0 ] && return
   [ "$(id -u)" = 0 ] || die "missing ${need[*]}: install them (apt-get install ${need[*]})"
@@ -52,6 +62,7 @@ install_missing() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
   # Debian starts the packaged services where it can; the cluster runs its own
   service nginx stop >/dev/null 2>&1 || true
+  service haproxy stop >/dev/null 2>&1 || true
   service redis-server stop >/dev/null 2>&1 || true
   service postgresql stop >/dev/null 2>&1 || true
 }
@@ -167,25 +178,88 @@ nginx_conf() { # [instance to mark down]
   mkdir -p "$dir/nginx-tmp"
 }
 
+haproxy_bin() { command -v haproxy || echo /usr/sbin/haproxy; }
+
+haproxy_conf() {
+  {
+    sed -e "s/127.0.0.1:8081/127.0.0.1:$(inst_port 1)/; s/127.0.0.1:8082/127.0.0.1:$(inst_port 2)/" \
+        -e "s/127.0.0.1:8083/127.0.0.1:$(inst_port 3)/; s/bind :8080/bind 127.0.0.1:$port/" \
+        -e "s|^global\$|global\n    stats socket $dir/haproxy.sock mode 600 level admin\n    pidfile $dir/haproxy.pid|" \
+        "$root/deploy/haproxy/hotpath.cfg"
+  } > "$dir/haproxy.cfg"
+}
+
+hap() { echo "$*" | socat stdio "unix-connect:$dir/haproxy.sock"; }
+
+hap_field() { # server field: a column of `show stat` for backend hotpath's server
+  hap "show stat" | awk -F, -v s="$1" -v f="$2" '
+    NR == 1 { for (i = 1; i <= NF; i++) if ($i == f || $i == "# " f) col = i; next }
+    $1 == "hotpath" && $2 == s { print $col }'
+}
+
+wait_hap() { # seconds description server field value
+  local secs=$1 what=$2
+  for _ in $(seq 1 $((secs * 10))); do [ "$(hap_field "$3" "$4")" = "$5" ] && return 0; sleep 0.1; done
+  die "$what: haproxy's $3 $4 did not become $5 within ${secs}s"
+}
+
+start_lb() {
+  if [ "$(lb)" = haproxy ]; then
+    haproxy_conf
+    "$(haproxy_bin)" -D -f "$dir/haproxy.cfg" </dev/null >>"$dir/haproxy.log" 2>&1
+  else
+    nginx_conf
+    "$(nginx_bin)" -c "$dir/nginx.conf" -p "$dir" </dev/null >>"$dir/nginx-error.log" 2>&1
+  fi
+}
+
+stop_lb() {
+  if [ -f "$dir/haproxy.pid" ]; then kill "$(cat "$dir/haproxy.pid")" 2>/dev/null || true; fi
+  if [ -f "$dir/nginx.pid" ]; then "$(nginx_bin)" -c "$dir/nginx.conf" -p "$dir" -s stop 2>/dev/null || true; fi
+}
+
+rolling_restart() {
+  java_path
+  for n in "${instances[@]}"; do
+    if [ "$(lb)" = haproxy ]; then
+      # drain: no new requests; wait for the ones it has; then restart and put it back once ready
+      hap "set server hotpath/i$n state drain" >/dev/null
+      wait_hap 30 "draining instance $n" "i$n" scur 0
+      stop_instance "$n" TERM; start_instance "$n"
+      hap "set server hotpath/i$n state ready" >/dev/null
+      wait_hap 30 "instance $n back" "i$n" status UP
+    else
+      # nginx OSS has no active checks and no runtime API: the instance drains itself (readiness
+      # 503, Connection: close), stops accepting, finishes what it has; nginx passes refused
+      # connections on to the next instance (nothing was sent, so POSTs too)
+      stop_instance "$n" TERM; start_instance "$n"
+    fi
+    log "instance $n restarted"
+  done
+}
+
 up() {
   [ -f "$dir/up" ] && die "already up ($dir); scripts/cluster.sh down first"
+  rm -f "$dir/lb" # a leftover folder's choice does not count: CLUSTER_LB or --lb does
   install_missing
   [ -f "$root/server/target/hotpath.jar" ] || "$root/hotpath" build
   JAVA_HOME=$("$root/hotpath" java); export PATH="$JAVA_HOME/bin:$PATH"
+  local chosen; chosen=$(lb)
+  case "$chosen" in nginx|haproxy) ;; *) die "unknown balancer $chosen (nginx|haproxy)" ;; esac
   rm -rf "$dir"; mkdir -p "$dir"
+  echo "$chosen" > "$dir/lb"
   head -c 48 /dev/urandom | base64 | tr -d '\n' > "$dir/jwt-secret"
   init_postgres
   start_redis
   for n in "${instances[@]}"; do start_instance "$n"; done
-  nginx_conf
-  "$(nginx_bin)" -c "$dir/nginx.conf" -p "$dir" </dev/null >>"$dir/nginx-error.log" 2>&1
-  wait_until 10 nginx curl -fs "http://127.0.0.1:$port/api/tags"
+  start_lb
+  wait_until 10 "$chosen" curl -fs "http://127.0.0.1:$port/api/tags"
   touch "$dir/up"
   status
 }
 
 down() {
-  if [ -f "$dir/nginx.pid" ]; then "$(nginx_bin)" -c "$dir/nginx.conf" -p "$dir" -s stop 2>/dev/null || true; fi
+  stop_lb
   for n in "${instances[@]}"; do stop_instance "$n" TERM; done
   stop_redis
   if pg_bin >/dev/null; then stop_pg pg-replica immediate; stop_pg pg-primary fast; fi
@@ -194,7 +268,11 @@ down() {
 }
 
 status() {
-  echo "nginx     http://127.0.0.1:$port/api   ($policy)"
+  if [ "$(lb)" = haproxy ]; then
+    echo "haproxy   http://127.0.0.1:$port/api   (round robin, active checks)"
+  else
+    echo "nginx     http://127.0.0.1:$port/api   ($policy)"
+  fi
   for n in "${instances[@]}"; do
     local p; p=$(inst_port "$n")
     echo "instance $n http://127.0.0.1:$p   ready: $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$p/health/ready" || true)"
@@ -208,22 +286,15 @@ java_path() { JAVA_HOME=$("$root/hotpath" java); export PATH="$JAVA_HOME/bin:$PA
 
 cmd=${1:-status}; shift || true
 case "$cmd" in
-  up) up ;;
+  up)
+    if [ "${1:-}" = --lb ]; then CLUSTER_LB=${2:?--lb needs nginx or haproxy}; fi
+    up ;;
   down) down ;;
   status) status ;;
   stop-instance) stop_instance "$1" TERM ;;
   kill-instance) stop_instance "$1" KILL ;;
   start-instance) java_path; start_instance "$1" ;;
-  rolling-restart)
-    # no nginx reload (a reload closes the old workers' kept-alive client connections, and a POST
-    # already written into one fails): each instance drains itself (readiness 503, Connection:
-    # close to nginx), stops accepting, finishes what it has; nginx retries connection refusals on
-    # the next instance, which is safe for every method since nothing was sent
-    java_path
-    for n in "${instances[@]}"; do
-      stop_instance "$n" TERM; start_instance "$n"
-      log "instance $n restarted"
-    done ;;
+  rolling-restart) rolling_restart ;;
   stop-redis) stop_redis ;;
   start-redis) start_redis ;;
   stop-primary) stop_pg pg-primary fast ;;

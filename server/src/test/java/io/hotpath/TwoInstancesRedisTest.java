@@ -231,6 +231,13 @@ class TwoInstancesRedisTest {
         assertThat(sb.get("/api/articles/" + slug, null).status()).isEqualTo(200);
         assertThat(sa.get("/api/articles?limit=5", t).status()).isEqualTo(200);
       }
+      // and the instances stay in their load balancers' rotation: a shared cache being down is
+      // not a reason to take every instance out (active checks would, all at once)
+      for (var s : List.of(sa, sb)) {
+        var ready = s.get("/health/ready", null);
+        assertThat(ready.status()).as(ready.body()).isEqualTo(200);
+        assertThat(ready.body()).contains("\"name\":\"redis\",\"status\":\"warn\"");
+      }
       // writes during the outage still succeed, and are visible on the writer
       assertThat(
               sa.put("/api/articles/" + slug, "{\"article\":{\"body\":\"during outage\"}}", t)

@@ -16,14 +16,20 @@ import java.util.function.Consumer;
 
 /**
  * {@code /health/live}: the process answers. {@code /health/ready}: the database answers and has
- * the migrations applied, Redis answers (or is knowingly absent), and the instance is not shutting
- * down. Both answer {@code application/health+json} with each check's status and duration, 200 when
- * all pass and 503 otherwise (checks time out after 1 s, so readiness never hangs).
+ * the migrations applied, and the instance is not shutting down. Redis is reported but never fails
+ * readiness: every instance shares it and serves without it (L1 and the database, behind the
+ * breaker), so a Redis outage failing readiness would make an active-checking balancer take the
+ * whole fleet out at once; it shows as {@code warn}. Both answer {@code application/health+json}
+ * with each check's status and duration, 200 when none fails and 503 otherwise (checks time out
+ * after 1 s, so readiness never hangs).
  */
 public final class Health implements Consumer<Router> {
   static final String MIGRATED =
       "SELECT coalesce(bool_and(success), false) AS ok, count(*) AS n FROM flyway_schema_history";
   private static final String CONTENT_TYPE = "application/health+json";
+
+  /** In a check's data: it passed degraded (health+json's "warn"). */
+  private static final String WARN = "warn";
 
   private final HealthChecks ready;
   private final AtomicBoolean shuttingDown = new AtomicBoolean();
@@ -58,8 +64,14 @@ public final class Health implements Consumer<Router> {
                 redis
                     .ping()
                     .map(
-                        v ->
-                            new JsonObject().put("breaker", redis.available() ? "closed" : "open")),
+                        v -> new JsonObject().put("breaker", redis.available() ? "closed" : "open"))
+                    .recover(
+                        t ->
+                            Future.succeededFuture(
+                                new JsonObject()
+                                    .put(WARN, true)
+                                    .put("error", String.valueOf(t.getMessage()))
+                                    .put("serving", "without Redis: local cache and database"))),
                 p);
           }
         });
@@ -135,11 +147,15 @@ public final class Health implements Consumer<Router> {
   private static JsonObject render(CheckResult result) {
     var checks = new JsonArray();
     for (CheckResult c : result.getChecks()) {
-      var entry =
-          new JsonObject().put("name", c.getId()).put("status", c.getUp() ? "pass" : "fail");
       var json = c.toJson();
-      if (json.getJsonObject("data") != null) {
-        entry.put("data", json.getJsonObject("data"));
+      var data = json.getJsonObject("data");
+      boolean warn = data != null && Boolean.TRUE.equals(data.remove(WARN));
+      var entry =
+          new JsonObject()
+              .put("name", c.getId())
+              .put("status", !c.getUp() ? "fail" : warn ? "warn" : "pass");
+      if (data != null) {
+        entry.put("data", data);
       }
       checks.add(entry);
     }

@@ -44,6 +44,10 @@ class ClusterFaultsTest {
   private static final String PG =
       System.getenv().getOrDefault("CLUSTER_PG", "jdbc:postgresql://127.0.0.1:25432/hotpath");
   private static final int WORKERS = 8;
+
+  /** The balancer in front (CLUSTER_LB, set by ./hotpath cluster-test --lb). */
+  private static final String LB = System.getenv().getOrDefault("CLUSTER_LB", "nginx");
+
   private static final HttpClient HTTP =
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)
@@ -101,9 +105,18 @@ class ClusterFaultsTest {
     report("rolling restart of 3 instances under load (reads + writes)", stats + " " + failures);
     assertThat(stats.sent()).isGreaterThan(100);
     assertThat(stats.failedIdempotent()).as("failed idempotent requests").isZero();
-    // known race, seen in 2 of 7 runs as one POST in ~1,400: nginx's reload closes kept-alive
-    // client connections of its old workers, and a POST already written into one cannot be retried
-    assertThat(stats.failedWrites()).as("failed writes").isLessThanOrEqualTo(stats.writes() / 500);
+    if (LB.equals("haproxy")) {
+      // drained through the runtime API before it stops: nothing is sent to it after that
+      assertThat(stats.failed()).as("failed requests, writes included").isZero();
+    } else {
+      // nginx OSS cannot take an instance out before it stops accepting (no active checks, and a
+      // reload closes clients' kept-alive connections): a POST nginx had just sent into a
+      // connection the instance accepted as it closed its listener fails (502), seen as 0-3 in
+      // ~1,500 writes per run
+      assertThat(stats.failedWrites())
+          .as("failed writes")
+          .isLessThanOrEqualTo(stats.writes() / 500);
+    }
   }
 
   @Test
@@ -423,7 +436,7 @@ class ClusterFaultsTest {
   }
 
   private static void report(String what, Object figures) {
-    String line = "FAULT " + what + ": " + figures;
+    String line = "FAULT [" + LB + "] " + what + ": " + figures;
     System.out.println(line);
     try {
       Files.writeString(
