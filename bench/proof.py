@@ -210,10 +210,29 @@ def measured(args, server, scenario, mode, inputs, connections=64, rate=0):
     return r
 
 
+def steady(args, scenario, mode, inputs, connections, rate):
+    """Warm up until throughput stops climbing: 5 s windows until the last three are within 5% of
+    each other (max - min <= 5% of their median), or --max-warmup seconds. Returns the windows'
+    throughputs, the seconds spent and whether it settled."""
+    windows, t0 = [], time.time()
+    while True:
+        r = loadgen(args, scenario, mode, args.window, 0, inputs, connections, rate)
+        windows.append(round(r["rps"], 1))
+        last = windows[-3:]
+        if len(last) == 3 and max(last) - min(last) <= 0.05 * statistics.median(last):
+            return {"windows_rps": windows, "seconds": round(time.time() - t0, 1), "settled": True}
+        if time.time() - t0 >= args.max_warmup:
+            return {"windows_rps": windows, "seconds": round(time.time() - t0, 1), "settled": False}
+
+
 def repeat(args, server, scenario, mode, inputs, connections=64, rate=0):
-    loadgen(args, scenario, mode, args.warmup, 0, inputs, connections, rate)  # warm-up, discarded
+    warm = steady(args, scenario, mode, inputs, connections, rate)
     runs = [measured(args, server, scenario, mode, inputs, connections, rate) for _ in range(args.repeat)]
-    return summarize(runs)
+    out = summarize(runs)
+    out["warmup"] = warm
+    log(f"    {scenario}/{mode}: warm-up {warm['seconds']:.0f} s ({'settled' if warm['settled'] else 'NOT settled'}: "
+        f"{' -> '.join(f'{w:.0f}' for w in warm['windows_rps'])} req/s), then {out['rps']:.0f} req/s")
+    return out
 
 
 def summarize(runs):
@@ -286,10 +305,13 @@ def pgbench(args, url, clients):
 
 def prepare_inputs(base, inputs):
     inputs.mkdir(parents=True, exist_ok=True)
-    slugs = []
+    slugs, authors = [], []
     for off in range(0, 1000, 100):
-        slugs += [a["slug"] for a in json.loads(get(f"{base}/api/articles?limit=100&offset={off}"))["articles"]]
+        for a in json.loads(get(f"{base}/api/articles?limit=100&offset={off}"))["articles"]:
+            slugs.append(a["slug"])
+            authors.append(a["author"]["username"])
     (inputs / "slugs.txt").write_text("\n".join(slugs) + "\n")
+    (inputs / "authors.txt").write_text("\n".join(authors) + "\n")
     tokens = []
     for u in range(1, 51):
         try:
@@ -325,10 +347,14 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", default=str(ROOT / "bench" / "data"), help="DATA_DIR holding the generated data")
     ap.add_argument("--duration", type=float, default=10)
-    ap.add_argument("--warmup", type=float, default=3)
+    ap.add_argument("--warmup", type=float, default=3, help="warm-up before wrk runs (s)")
+    ap.add_argument("--window", type=float, default=5, help="steady-state warm-up window (s)")
+    ap.add_argument("--max-warmup", type=float, default=120, help="give up settling after this (s)")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--connections", type=int, default=64)
     ap.add_argument("--skip-export", action="store_true")
+    ap.add_argument("--profiles", default="", help="only these indexed profiles (comma-separated, e.g. "
+                    "'optimized,optimized - compression'): skips the naive and index-less ones")
     args = ap.parse_args()
     stamp = time.strftime("%Y%m%d-%H%M%S")
     out = ROOT / "bench" / "results" / ("proof-" + stamp)
@@ -361,13 +387,33 @@ def main():
             stop_server(s)
             raise
 
+    # the secondary indexes, kept beside the data: a run killed while they were dropped leaves them
+    # to be rebuilt by the next run instead of silently measuring an index-less data set
+    saved = Path(args.data) / "secondary-indexes.sql"
+    if saved.exists():
+        missing = 0
+        for d in [l.strip().rstrip(";") for l in saved.read_text().splitlines() if l.strip()]:
+            name = d.split()[2]
+            if not psql(dburl, f"SELECT 1 FROM pg_indexes WHERE indexname = '{name}'").strip():
+                log("recreating", name, "(left dropped by an interrupted run)")
+                psql(dburl, d)
+                missing += 1
+        if missing:
+            psql(dburl, "ANALYZE")
     indexes = [l.split("\t") for l in psql(dburl, (ROOT / "bench" / "naive-indexes.sql").read_text()).splitlines() if l]
     (out / "indexes.sql").write_text("".join(d + ";\n" for _, d in indexes))
-    log("dropping", len(indexes), "secondary indexes")
-    for name, _ in indexes:
-        psql(dburl, f"DROP INDEX IF EXISTS {name}")
+    saved.write_text("".join(d + ";\n" for _, d in indexes))
+    only = [p.strip() for p in args.profiles.split(",") if p.strip()]
+    no_index = [] if only else PROFILES_NO_INDEX
+    indexed = [(n, e) for n, e in PROFILES_INDEXED if not only or n in only]
+    if only and len(indexed) != len(only):
+        sys.exit(f"--profiles: unknown among {[n for n, _ in PROFILES_INDEXED]}")
+    if no_index:
+        log("dropping", len(indexes), "secondary indexes")
+        for name, _ in indexes:
+            psql(dburl, f"DROP INDEX IF EXISTS {name}")
     try:
-        for name, env in PROFILES_NO_INDEX:
+        for name, env in no_index:
             s = profile(name, env)
             if name == "naive":
                 naive_rps = results["profiles"]["naive"]["mix"]["rps"]
@@ -378,17 +424,19 @@ def main():
                 results["profiles"]["naive"]["browse"] = repeat(args, s, "browse", "closed", inputs, 8)
             stop_server(s)
     finally:
-        log("recreating indexes")
-        t0 = time.time()
-        for _, d in indexes:
-            psql(dburl, d)
-        psql(dburl, "ANALYZE")
-        results["index_rebuild_seconds"] = time.time() - t0
-    for name, env in PROFILES_INDEXED:
+        if no_index:
+            log("recreating indexes")
+            t0 = time.time()
+            for _, d in indexes:
+                psql(dburl, d)
+            psql(dburl, "ANALYZE")
+            results["index_rebuild_seconds"] = time.time() - t0
+    for name, env in indexed:
         s = profile(name, env)
         try:
             if name == "optimized":
-                results["profiles"][name]["open"] = repeat(args, s, "mix", "open", inputs, args.connections, results["open_rate"])
+                if "open_rate" in results:
+                    results["profiles"][name]["open"] = repeat(args, s, "mix", "open", inputs, args.connections, results["open_rate"])
                 results["profiles"][name]["browse"] = repeat(args, s, "browse", "closed", inputs, 8)
                 env_wrk = {"SLUGS": str(inputs / "slugs.txt"), "TOKENS": str(inputs / "tokens.txt")}
                 log("  ceilings and workloads")
@@ -397,6 +445,10 @@ def main():
                 results["workloads"]["login burst (4 connections)"] = repeat(args, s, "login", "closed", inputs, 4)
                 results["workloads"]["dashboard"] = repeat(args, s, "dashboard", "closed", inputs, args.connections)
                 results["workloads"]["browse (8 sessions)"] = results["profiles"][name]["browse"]
+                # the okami scenarios: paging through lists; an article with its comments and
+                # its author's profile (anonymous, 32 connections as okami ran them)
+                results["workloads"]["okami 1: page through lists"] = repeat(args, s, "lists", "closed", inputs, 32)
+                results["workloads"]["okami 2: article + comments + profile"] = repeat(args, s, "read", "closed", inputs, 32)
                 if not args.skip_export:
                     results["workloads"]["export"] = {"text": export_heap(f"http://127.0.0.1:{PORT}")}
             if name == "optimized - cache":

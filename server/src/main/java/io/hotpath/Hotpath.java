@@ -117,7 +117,8 @@ public final class Hotpath implements AutoCloseable {
                 Map.of(ExportJob.KIND, config.exports().jobsAtOnce())),
             infra.telemetry(),
             infra.registry(),
-            infra.time().ticker());
+            infra.time().ticker(),
+            infra.errors());
     worker.start().await();
     return worker;
   }

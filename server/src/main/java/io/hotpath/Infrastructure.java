@@ -4,8 +4,11 @@ import io.hotpath.cache.Caches;
 import io.hotpath.config.Config;
 import io.hotpath.db.Database;
 import io.hotpath.http.Json;
+import io.hotpath.kernel.ErrorReports;
 import io.hotpath.kernel.Time;
+import io.hotpath.ops.BuildInfo;
 import io.hotpath.ops.Metrics;
+import io.hotpath.ops.SentryReports;
 import io.hotpath.ops.Telemetry;
 import io.hotpath.ops.Tracing;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -33,6 +36,7 @@ record Infrastructure(
     Caches caches,
     WorkerExecutor cpu,
     WorkerExecutor io,
+    ErrorReports errors,
     Deque<AutoCloseable> owned)
     implements AutoCloseable {
 
@@ -83,8 +87,10 @@ record Infrastructure(
       owned.push(() -> cpu.close().await());
       var io = vertx.createSharedWorkerExecutor("hotpath-io", config.jobs().ioWorkers());
       owned.push(() -> io.close().await());
+      var errors = SentryReports.create(config.ops().sentryDsn(), BuildInfo.current());
+      owned.push(errors);
       return new Infrastructure(
-          registry, tracing, telemetry, vertx, time, database, caches, cpu, io, owned);
+          registry, tracing, telemetry, vertx, time, database, caches, cpu, io, errors, owned);
     } catch (RuntimeException e) {
       closeAll(owned);
       throw e;

@@ -60,7 +60,8 @@ record Servers(int port, int managementPort, Admission admission) {
                 http.compression(),
                 http.compressionMinBytes(),
                 http.verifyCachedResponses(),
-                infra.registry()));
+                infra.registry()),
+            infra.errors());
     var apiRoutes = new ArrayList<>(features.api());
     List<Consumer<Router>> opsRoutes = features.ops();
     int managementPort = -1;

@@ -53,7 +53,12 @@ public final class LoadGen {
   private volatile boolean running = true;
 
   record Inputs(
-      List<String> slugs, List<String> tokens, List<String> tags, int users, Zipf slugZipf) {
+      List<String> slugs,
+      List<String> authors,
+      List<String> tokens,
+      List<String> tags,
+      int users,
+      Zipf slugZipf) {
     static Inputs load(Path dir) throws Exception {
       var slugs =
           Files.readAllLines(dir.resolve("slugs.txt")).stream().filter(s -> !s.isBlank()).toList();
@@ -62,7 +67,13 @@ public final class LoadGen {
       var tags =
           Files.readAllLines(dir.resolve("tags.txt")).stream().filter(s -> !s.isBlank()).toList();
       int users = Integer.parseInt(Files.readString(dir.resolve("users.txt")).trim());
-      return new Inputs(slugs, tokens, tags, users, new Zipf(slugs.size(), 1.0));
+      // the author of each slug, line by line (older input folders have none: "user1" then)
+      var authorsFile = dir.resolve("authors.txt");
+      var authors =
+          Files.exists(authorsFile)
+              ? Files.readAllLines(authorsFile).stream().filter(s -> !s.isBlank()).toList()
+              : java.util.Collections.nCopies(slugs.size(), "user1");
+      return new Inputs(slugs, authors, tokens, tags, users, new Zipf(slugs.size(), 1.0));
     }
   }
 
@@ -107,8 +118,34 @@ public final class LoadGen {
   /** The next request(s) of a session: one for most scenarios, a chain for browse. */
   List<Req> next(SplittableRandom r) {
     String token = r.nextBoolean() ? pick(in.tokens(), r) : null;
-    String slug = in.slugs().get(in.slugZipf().next(r));
+    int pickd = in.slugZipf().next(r);
+    String slug = in.slugs().get(pickd);
     switch (scenario) {
+      case "lists": // okami scenario 1: paging through the global and tag lists, anonymously
+        if (r.nextBoolean()) {
+          return List.of(
+              new Req(
+                  HttpMethod.GET,
+                  "/api/articles?limit=20&offset=" + 20 * r.nextInt(10),
+                  null,
+                  null));
+        }
+        return List.of(
+            new Req(
+                HttpMethod.GET,
+                "/api/articles?limit=20&tag="
+                    + java.net.URLEncoder.encode(
+                        pick(in.tags(), r), java.nio.charset.StandardCharsets.UTF_8)
+                    + "&offset="
+                    + 20 * r.nextInt(5),
+                null,
+                null));
+      case "read": // okami scenario 2: an article, its comments and its author's profile
+        String author = in.authors().get(Math.min(pickd, in.authors().size() - 1));
+        return List.of(
+            new Req(HttpMethod.GET, "/api/articles/" + slug, null, null),
+            new Req(HttpMethod.GET, "/api/articles/" + slug + "/comments", null, null),
+            new Req(HttpMethod.GET, "/api/profiles/" + author, null, null));
       case "article":
         return List.of(new Req(HttpMethod.GET, "/api/articles/" + slug, null, null));
       case "articles":

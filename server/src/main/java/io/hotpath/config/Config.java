@@ -621,7 +621,8 @@ public record Config(
       Duration dashboardPartTimeout,
       String logFormat,
       String logLevel,
-      String accessLog) {
+      String accessLog,
+      Optional<String> sentryDsn) {
     static final Key<Duration> SLOW_REQUEST =
         Key.millis(
             "SLOW_REQUEST_MS",
@@ -672,6 +673,15 @@ public record Config(
             "a line per request (method, route, status, duration, request id); `auto`: on when"
                 + " standard output is a terminal");
 
+    static final Key<Optional<String>> SENTRY_DSN =
+        Key.optional(
+                "SENTRY_DSN",
+                u -> u.matches("^https?://[^@/\\s]+@[^/\\s]+/.+"),
+                "a Sentry DSN (https://key@host/project)",
+                "500s and dead jobs go to Sentry (request id, route, release; no personal data);"
+                    + " unset = the SDK is not loaded")
+            .secret();
+
     static Ops read(Env e) {
       return new Ops(
           e.get(SLOW_REQUEST),
@@ -681,7 +691,8 @@ public record Config(
           e.get(DASHBOARD_PART_TIMEOUT),
           e.get(LOG_FORMAT),
           e.get(LOG_LEVEL),
-          e.get(ACCESS_LOG));
+          e.get(ACCESS_LOG),
+          e.get(SENTRY_DSN));
     }
   }
 

@@ -30,7 +30,7 @@ final class DashboardRepository {
   static final String NOTIFICATIONS =
       """
       SELECT (SELECT count(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL) AS unread,
-             ARRAY(SELECT type FROM notifications WHERE user_id = $1 AND read_at IS NULL ORDER BY id DESC LIMIT 5) AS latest""";
+             ARRAY(SELECT type FROM notifications WHERE user_id = $1 AND read_at IS NULL ORDER BY source_job_id DESC LIMIT 5) AS latest""";
   static final String COUNTS =
       """
       SELECT (SELECT count(*) FROM follows WHERE followee_id = $1) AS followers,

@@ -1,6 +1,7 @@
 package io.hotpath.http;
 
 import io.hotpath.error.ApiException;
+import io.hotpath.kernel.ErrorReports;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.pgclient.PgException;
@@ -17,9 +18,11 @@ public final class Failures implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(Failures.class);
 
   private final long bodyLimit;
+  private final ErrorReports errors;
 
-  public Failures(long bodyLimit) {
+  public Failures(long bodyLimit, ErrorReports errors) {
     this.bodyLimit = bodyLimit;
+    this.errors = errors;
   }
 
   @Override
@@ -80,16 +83,26 @@ public final class Failures implements Handler<RoutingContext> {
       return;
     }
     String id = RequestId.of(ctx);
-    LOG.error(
-        "request {} {} {} failed with an unexpected error",
+    String method = knownMethod(ctx.request().method().name());
+    String route = RouteTemplates.of(ctx);
+    LOG.error("request {} {} {} failed with an unexpected error", id, method, route, t);
+    errors.requestFailed(
+        t == null ? new IllegalStateException("status " + status + " without a cause") : t,
         id,
-        ctx.request().method().name(),
-        RouteTemplates.bounded(ctx.request().path()),
-        t);
+        method,
+        route);
     Json.send(
         ctx,
         500,
         Map.of("errors", Map.of("server", List.of("unexpected error (request id " + id + ")"))));
+  }
+
+  /** The method for reports: one of HTTP's, or "other" (a client picks any token). */
+  private static String knownMethod(String m) {
+    return switch (m) {
+      case "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS" -> m;
+      default -> "other";
+    };
   }
 
   private static String reason(int status) {

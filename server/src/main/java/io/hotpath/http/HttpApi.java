@@ -1,6 +1,7 @@
 package io.hotpath.http;
 
 import io.hotpath.error.ApiException;
+import io.hotpath.kernel.ErrorReports;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -57,12 +58,13 @@ public final class HttpApi {
       List<Handler<RoutingContext>> afterAuthentication,
       long bodyLimit,
       int sharedMaxAge,
-      Representations representations) {}
+      Representations representations,
+      ErrorReports errors) {}
 
   /** A router with the common handlers and the given routes, mounted in order. */
   public static Router router(Vertx vertx, Common common, List<Consumer<Router>> routes) {
     Router router = Router.router(vertx);
-    var failures = new Failures(common.bodyLimit());
+    var failures = new Failures(common.bodyLimit(), common.errors());
     router.route().handler(new RequestId());
     router.route().handler(common.telemetry());
     router.route().handler(common.admission());

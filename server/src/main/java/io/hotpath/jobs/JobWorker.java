@@ -1,5 +1,6 @@
 package io.hotpath.jobs;
 
+import io.hotpath.kernel.ErrorReports;
 import io.hotpath.kernel.Observer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -48,6 +49,7 @@ public final class JobWorker implements AutoCloseable {
   private final Observer observer;
   private final MeterRegistry registry;
   private final java.util.function.LongSupplier ticker;
+  private final ErrorReports errors;
   private final String name = "worker-" + UUID.randomUUID().toString().substring(0, 8);
   private final AtomicReference<io.vertx.core.json.JsonObject> stats =
       new AtomicReference<>(
@@ -73,8 +75,10 @@ public final class JobWorker implements AutoCloseable {
       Settings settings,
       Observer observer,
       MeterRegistry registry,
-      java.util.function.LongSupplier ticker) {
+      java.util.function.LongSupplier ticker,
+      ErrorReports errors) {
     this.ticker = ticker;
+    this.errors = errors;
     this.vertx = vertx;
     this.queue = queue;
     this.handlers = Map.copyOf(handlers);
@@ -313,6 +317,9 @@ public final class JobWorker implements AutoCloseable {
                       job.maxAttempts(),
                       dead ? ", now dead" : "",
                       error);
+              if (dead) {
+                errors.jobDead(ar.cause(), kindTag(job.kind()), job.id(), job.requestId());
+              }
             });
   }
 

@@ -15,18 +15,23 @@ final class NotificationRepository {
    */
   static final String INSERT =
       """
-      INSERT INTO notifications (user_id, type, actor_id, article_id, comment_id, source_job_id)
-      SELECT $1, $2, $3, $4, $5, $6 WHERE EXISTS (SELECT 1 FROM users WHERE id = $1)
+      INSERT INTO notifications
+        (user_id, type, actor_id, article_id, comment_id, source_job_id, created_at)
+      SELECT $1, $2, $3, $4, $5, $6, coalesce((SELECT created_at FROM jobs WHERE id = $6), now())
+      WHERE EXISTS (SELECT 1 FROM users WHERE id = $1)
       ON CONFLICT (source_job_id) DO NOTHING RETURNING id, created_at""";
 
-  /** $1 user, $2 limit, $3 offset; newest first through notifications_user_idx. */
+  /**
+   * $1 user, $2 limit, $3 offset; newest event first (the job's id: jobs run concurrently, so
+   * insertion order is not event order) through notifications_user_event_idx.
+   */
   static final String PAGE =
       """
       SELECT n.id, n.type, n.read_at, n.created_at, u.username, u.bio, u.image, a.slug, a.title, n.comment_id
       FROM notifications n
       LEFT JOIN users u ON u.id = n.actor_id
       LEFT JOIN articles a ON a.id = n.article_id
-      WHERE n.user_id = $1 ORDER BY n.id DESC LIMIT $2::int OFFSET $3::int""";
+      WHERE n.user_id = $1 ORDER BY n.source_job_id DESC LIMIT $2::int OFFSET $3::int""";
 
   static final String UNREAD =
       "SELECT count(*) AS n FROM notifications WHERE user_id = $1 AND read_at IS NULL";

@@ -32,14 +32,7 @@ public final class FrontDoorRoutes implements Consumer<Router> {
 
   @Override
   public void accept(Router router) {
-    router
-        .get("/")
-        .handler(
-            ctx ->
-                ctx.response()
-                    .putHeader("Content-Type", "text/html; charset=utf-8")
-                    .putHeader("Cache-Control", "no-cache")
-                    .end(page));
+    router.get("/").handler(StatusRoutes.html(page));
     router
         .get("/api/version")
         .handler(

@@ -22,13 +22,15 @@ public final class StatusRoutes implements Consumer<Router> {
 
   @Override
   public void accept(Router router) {
-    router
-        .get("/status")
-        .handler(
-            ctx ->
-                ctx.response()
-                    .putHeader("Content-Type", "text/html; charset=utf-8")
-                    .putHeader("Cache-Control", "no-cache")
-                    .end(page));
+    router.get("/status").handler(html(page));
+  }
+
+  /** Serves a fixed HTML page that browsers revalidate on every use. */
+  static io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> html(Buffer page) {
+    return ctx ->
+        ctx.response()
+            .putHeader("Content-Type", "text/html; charset=utf-8")
+            .putHeader("Cache-Control", "no-cache")
+            .end(page);
   }
 }

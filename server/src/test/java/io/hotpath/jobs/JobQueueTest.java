@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hotpath.db.Db;
 import io.hotpath.db.EmbeddedPostgresServer;
 import io.hotpath.db.Migrations;
+import io.hotpath.kernel.ErrorReports;
 import io.hotpath.kernel.Observer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
@@ -212,7 +213,8 @@ class JobQueueTest {
             settings,
             Observer.NOOP,
             new SimpleMeterRegistry(),
-            System::nanoTime);
+            System::nanoTime,
+            ErrorReports.NONE);
     var b =
         new JobWorker(
             vertx,
@@ -222,7 +224,8 @@ class JobQueueTest {
             settings,
             Observer.NOOP,
             new SimpleMeterRegistry(),
-            System::nanoTime);
+            System::nanoTime,
+            ErrorReports.NONE);
     a.start().await();
     b.start().await();
     try {
@@ -273,7 +276,8 @@ class JobQueueTest {
             settings,
             Observer.NOOP,
             new SimpleMeterRegistry(),
-            System::nanoTime);
+            System::nanoTime,
+            ErrorReports.NONE);
     w.start().await();
     try {
       // the worker's LISTEN is in place once its connection's last statement is the LISTEN
