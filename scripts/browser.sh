@@ -3,7 +3,8 @@
 # (playwright-core from npm, Debian's chromium; both installed when missing, apt needs root):
 #   status page   /status draws its charts under traffic (screenshot: target/status-page.png)
 #   browser cache read-your-writes through the browser's HTTP cache, default settings
-# Usage: scripts/browser.sh [status|cache ...]   (default: all)
+#   docs          /docs renders the API document and "Try it out" succeeds (target/docs-page.png)
+# Usage: scripts/browser.sh [status|cache|docs ...]   (default: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -48,11 +49,12 @@ check() {
 }
 
 checks=("$@")
-[ ${#checks[@]} -gt 0 ] || checks=(status cache)
+[ ${#checks[@]} -gt 0 ] || checks=(status cache docs)
 for c in "${checks[@]}"; do
   case $c in
     status) check status status-page-check.cjs RATE_LIMIT=off -- target/status-page.png ;;
     cache) check cache browser-cache-check.cjs ;;
-    *) echo "browser: unknown check $c (status, cache)" >&2; exit 2 ;;
+    docs) check docs docs-check.cjs -- target/docs-page.png ;;
+    *) echo "browser: unknown check $c (status, cache, docs)" >&2; exit 2 ;;
   esac
 done

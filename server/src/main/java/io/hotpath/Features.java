@@ -15,6 +15,7 @@ import io.hotpath.jobs.JobRoutes;
 import io.hotpath.mail.Mailer;
 import io.hotpath.mail.WelcomeMail;
 import io.hotpath.notify.Notifications;
+import io.hotpath.ops.ApiDocsRoutes;
 import io.hotpath.ops.BuildInfo;
 import io.hotpath.ops.FrontDoorRoutes;
 import io.hotpath.ops.Health;
@@ -170,6 +171,7 @@ record Features(
     api.add(
         new ProfilingRoutes(new Profiler(infra.vertx(), infra.io()), config.ops().adminToken()));
     api.add(f.tags().routes());
+    api.add(new ApiDocsRoutes());
     api.add(
         new FrontDoorRoutes(
             BuildInfo.current(),

@@ -74,6 +74,8 @@ public final class FrontDoorRoutes implements Consumer<Router> {
           <li><a href="%s/status">/status</a>: live throughput, latency, caches, pools and jobs</li>
           <li><a href="%s/health/ready">/health/ready</a>: readiness, with each check's timing</li>
           <li><a href="%s/metrics">/metrics</a>: Prometheus metrics</li>
+          <li><a href="/docs">/docs</a>: the API document, to read and try
+          (<a href="/api/openapi.yml">/api/openapi.yml</a>)</li>
           <li><a href="/api/version">/api/version</a>: this build, as JSON</li>
           <li><a href="/api/articles">/api/articles</a> and <a href="/api/tags">/api/tags</a>:
           the public API, readable without a token</li>
