@@ -18,6 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 JAR = ROOT / "bench" / "target" / "hotpath-bench.jar"  # BenchServer: the product + naive switches
 SECRET = "proof-" + "x" * 40
+ADMIN = "proof-admin-" + "y" * 20  # for the flame graph of each profile (GET /api/admin/profile)
 HOLDER_PORT, PORT = 8090, 8091
 STARTED = []  # every server started, stopped at exit whatever happens
 
@@ -90,7 +91,7 @@ def wait_up(port, proc, logf, secs=180):
 
 def start_server(port, env, logf):
     e = dict(os.environ)
-    e.update({"PORT": str(port), "JWT_SECRET": SECRET, "RATE_LIMIT": "off", "SHUTDOWN_DRAIN_MS": "0",
+    e.update({"PORT": str(port), "JWT_SECRET": SECRET, "ADMIN_TOKEN": ADMIN, "RATE_LIMIT": "off", "SHUTDOWN_DRAIN_MS": "0",
               "HOTPATH_LOG_LEVEL": "WARN", "SLOW_QUERY_MS": "100000", "SLOW_REQUEST_MS": "100000"})
     e.update(env)
     f = open(logf, "w")
@@ -233,6 +234,26 @@ def repeat(args, server, scenario, mode, inputs, connections=64, rate=0):
     log(f"    {scenario}/{mode}: warm-up {warm['seconds']:.0f} s ({'settled' if warm['settled'] else 'NOT settled'}: "
         f"{' -> '.join(f'{w:.0f}' for w in warm['windows_rps'])} req/s), then {out['rps']:.0f} req/s")
     return out
+
+
+def flame_graph(args, scenario, inputs, connections, path, seconds=8):
+    """A CPU flame graph of the server (async-profiler through GET /api/admin/profile) recorded while
+    the load generator runs the scenario; written to path. Returns the profiler engine or an error."""
+    import threading
+    load = threading.Thread(target=loadgen, args=(args, scenario, "closed", seconds + 4, 0, inputs, connections))
+    load.start()
+    try:
+        time.sleep(2)  # the load generator's JVM starting, so the profile sees load from its start
+        req = urllib.request.Request(f"http://127.0.0.1:{PORT}/api/admin/profile?event=cpu&seconds={seconds}",
+                                     headers={"X-Admin-Token": ADMIN})
+        with urllib.request.urlopen(req, timeout=seconds + 60) as r:
+            path.write_bytes(r.read())
+            return r.headers.get("X-Profile-Engine", "?")
+    except urllib.error.URLError as e:
+        log("  flame graph failed:", e)
+        return f"failed: {e}"
+    finally:
+        load.join()
 
 
 def summarize(runs):
@@ -380,6 +401,9 @@ def main():
         try:
             r = repeat(args, s, "mix", "closed", inputs, args.connections)
             results["profiles"][name] = {"settings": env, "mix": r, "note": NOTES.get(name, "")}
+            flame = "flame-" + re.sub(r"\W+", "_", name) + ".html"
+            results["profiles"][name]["flame_graph"] = {
+                "file": flame, "engine": flame_graph(args, "mix", inputs, args.connections, out / flame)}
             log(f"  {name}: {r['rps']:.0f} req/s, avg {r['avg_ms']:.1f} ms, p95 {r['p95_ms']:.1f} ms, "
                 f"{r['statements_per_request']:.1f} statements/req, errors {r['errors']}")
             return s

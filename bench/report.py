@@ -105,6 +105,10 @@ def write(res, out):
         L.append(f"\nCompression at steady state: the optimized mix with compression serves **{100 * on['rps'] / max(off['rps'], 1e-9):.0f}%** "
                  f"of its throughput without (target >= 90%), at {fmt(on['bytes_per_request'], 0)} vs {fmt(off['bytes_per_request'], 0)} "
                  f"bytes per response and {fmt(on['server_cpu_ms_per_request'], 3)} vs {fmt(off['server_cpu_ms_per_request'], 3)} ms of server CPU per request.")
+    flames = [(n, p["flame_graph"]) for n, p in prof.items() if p.get("flame_graph", {}).get("file")]
+    if flames:
+        L.append("\nCPU flame graphs of the server under each profile's mix (8 s, async-profiler through "
+                 "`GET /api/admin/profile`): " + ", ".join(f"[{n}]({f['file']})" for n, f in flames) + ".")
     notes = [(n, p["note"]) for n, p in prof.items() if p.get("note")]
     if notes:
         L.append("")
