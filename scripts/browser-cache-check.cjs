@@ -7,15 +7,11 @@
 // show the write at once, and the server must have answered some reads with 304 (the browser kept
 // the answer and revalidated it: proof that the cache was in play).
 //   node scripts/browser-cache-check.cjs http://127.0.0.1:PORT
-const { chromium } = require("playwright-core");
+const { launch } = require("./chromium.cjs");
 
 (async () => {
 const [base] = process.argv.slice(2);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launch();
 const count304 = async () => {
   const text = await (await fetch(base + "/metrics")).text();
   let n = 0;

@@ -2,15 +2,11 @@
 // renders the served API document from this server (no CDN), and "Try it out" on GET /tags executes
 // against the running server and shows a 200. Saves a screenshot. Exit code 0 = pass.
 //   node scripts/docs-check.cjs http://127.0.0.1:PORT target/docs-page.png
-const { chromium } = require("playwright-core");
+const { launch } = require("./chromium.cjs");
 
 (async () => {
 const [base, shot] = process.argv.slice(2);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launch();
 let failed = false;
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 1600 } });

@@ -2,16 +2,12 @@
 // playwright-core): after traffic, every chart must have drawn a line and the throughput must be
 // above zero. Saves a screenshot. Exit code 0 = pass.
 //   node scripts/status-page-check.cjs http://127.0.0.1:PORT target/status-page.png
-const { chromium } = require("playwright-core");
+const { launch } = require("./chromium.cjs");
 
 (async () => {
 
 const [base, shot] = process.argv.slice(2);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launch();
 let failed = false;
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
