@@ -61,10 +61,15 @@ final class ArticleQueries {
       SELECT coalesce(sum(u.articles_count), 0)::bigint AS n
       FROM follows fo JOIN users u ON u.id = fo.followee_id WHERE fo.follower_id = $1""";
 
+  /**
+   * No row back = the slug is taken. The conflict target is left out: the id is always generated,
+   * so the slug is the only key that can conflict, and a sharded directory (whose partitioned table
+   * cannot hold a unique index) answers the same through its slug directory.
+   */
   static final String INSERT =
       """
       INSERT INTO articles (slug, title, description, body, author_id) VALUES ($1, $2, $3, $4, $5)
-      ON CONFLICT (slug) DO NOTHING RETURNING id, created_at""";
+      ON CONFLICT DO NOTHING RETURNING id, created_at""";
 
   /** Tags are inserted in name order so concurrent writers lock them in the same order. */
   static final String UPSERT_TAGS =

@@ -222,7 +222,9 @@ public record Config(
       Duration connectTimeout,
       Duration statementTimeout,
       Duration idleInTransactionTimeout,
-      boolean embeddedSynchronousCommit) {
+      boolean embeddedSynchronousCommit,
+      java.util.List<String> shardUrls,
+      int shardPartitions) {
     static final Key<Optional<String>> DATABASE_URL =
         Key.optional(
                 "DATABASE_URL",
@@ -266,6 +268,38 @@ public record Config(
     static final Key<Boolean> EMBEDDED_SYNCHRONOUS_COMMIT =
         Key.flag("EMBEDDED_SYNCHRONOUS_COMMIT", true, "embedded PostgreSQL's `synchronous_commit`");
 
+    static final Key<Optional<String>> SHARD_URLS =
+        Key.optional(
+                "SHARD_URLS",
+                u ->
+                    java.util.Arrays.stream(u.split(","))
+                        .allMatch(x -> x.strip().matches("^postgres(ql)?://.+")),
+                "postgresql://host:port/db,postgresql://host:port/db",
+                "shards of a sharded deployment, comma-separated; DATABASE_URL is then the"
+                    + " directory, and must reach the shards by these URLs"
+                    + " ([docs/sharding.md](docs/sharding.md)); unset = one database")
+            .shownAs(
+                u ->
+                    u.map(
+                            v ->
+                                java.util.Arrays.stream(v.split(","))
+                                    .map(x -> Config.maskUrl(x.strip()))
+                                    .collect(java.util.stream.Collectors.joining(",")))
+                        .orElse("<none: one database>"));
+    static final Key<Integer> SHARD_PARTITIONS =
+        Key.integer(
+            "SHARD_PARTITIONS",
+            8,
+            1,
+            1024,
+            "hash partitions of the content, placed round-robin on the shards when first"
+                + " created (fixed afterwards: more shards take whole partitions)");
+
+    /** Whether content lives on shards behind a directory (SHARD_URLS set). */
+    public boolean sharded() {
+      return !shardUrls.isEmpty();
+    }
+
     static Db read(Env e) {
       return new Db(
           e.get(DATABASE_URL),
@@ -276,7 +310,11 @@ public record Config(
           e.get(DB_CONNECT_TIMEOUT),
           e.get(DB_STATEMENT_TIMEOUT),
           e.get(DB_IDLE_IN_TRANSACTION_TIMEOUT),
-          e.get(EMBEDDED_SYNCHRONOUS_COMMIT));
+          e.get(EMBEDDED_SYNCHRONOUS_COMMIT),
+          e.get(SHARD_URLS)
+              .map(u -> java.util.Arrays.stream(u.split(",")).map(String::strip).toList())
+              .orElse(java.util.List.of()),
+          e.get(SHARD_PARTITIONS));
     }
   }
 

@@ -66,7 +66,11 @@ public final class Database implements AutoCloseable {
       String url = c.url().orElseGet(() -> embedded.orElseThrow().url());
       var options = options(url, config, "hotpath");
       options.setMetricsName("hotpath-db");
-      Migrations.migrate(jdbcUrl(options), options.getUser(), options.getPassword());
+      if (c.sharded()) {
+        Shards.prepare(options, c.shardUrls(), c.shardPartitions());
+      } else {
+        Migrations.migrate(jdbcUrl(options), options.getUser(), options.getPassword());
+      }
       var poolOptions =
           new PoolOptions()
               .setName("hotpath-db")

@@ -15,14 +15,23 @@ public final class Migrations {
 
   /** Brings the database at {@code jdbcUrl} up to the newest schema version. */
   public static void migrate(String jdbcUrl, String user, String password) {
+    migrate(jdbcUrl, user, password, "db/migration");
+  }
+
+  /**
+   * Brings the database at {@code jdbcUrl} up to the newest version of the schema in {@code
+   * location} (a sharded deployment's directory and shards have their own: {@link Shards}).
+   */
+  static void migrate(String jdbcUrl, String user, String password, String location) {
     var result =
         Flyway.configure()
             .dataSource(jdbcUrl, user, password)
-            .locations("classpath:db/migration")
+            .locations("classpath:" + location)
             .load()
             .migrate();
     LOG.info(
-        "schema at version {} ({} migrations applied now)",
+        "schema {} at version {} ({} migrations applied now)",
+        location,
         result.targetSchemaVersion,
         result.migrationsExecuted);
   }

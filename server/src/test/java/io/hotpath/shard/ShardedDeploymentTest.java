@@ -1,0 +1,182 @@
+package io.hotpath.shard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hotpath.Hotpath;
+import io.hotpath.TestServer;
+import io.hotpath.db.EmbeddedPostgresServer;
+import java.nio.file.Files;
+import java.sql.DriverManager;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A sharded deployment on three embedded PostgreSQL servers: a directory and two shards
+ * (docs/sharding.md). The API is driven from the outside and the shards are read directly: the
+ * content must land on both, split by the hash of the article id, and behave as on one database.
+ */
+class ShardedDeploymentTest {
+  static EmbeddedPostgresServer directory;
+  static final List<EmbeddedPostgresServer> shards = new ArrayList<>();
+  static Hotpath app;
+  static TestServer s;
+
+  @BeforeAll
+  static void start() throws Exception {
+    directory = EmbeddedPostgresServer.start(Files.createTempDirectory("hp-dir"), false);
+    for (int i = 0; i < 2; i++) {
+      shards.add(EmbeddedPostgresServer.start(Files.createTempDirectory("hp-shard"), false));
+    }
+    app =
+        Hotpath.start(
+            TestServer.config(
+                Map.of(
+                    "DATABASE_URL",
+                    directory.url(),
+                    "SHARD_URLS",
+                    shards.get(0).url() + "," + shards.get(1).url(),
+                    "SHARD_PARTITIONS",
+                    "4")));
+    s = new TestServer(app);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (app != null) {
+      app.close();
+    }
+    shards.forEach(EmbeddedPostgresServer::close);
+    if (directory != null) {
+      directory.close();
+    }
+  }
+
+  static long onShard(int i, String sql) throws Exception {
+    var pg = shards.get(i);
+    try (var c =
+            DriverManager.getConnection(
+                "jdbc:postgresql://localhost:" + pg.port() + "/postgres", "postgres", null);
+        var rs = c.createStatement().executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /** Rows of {@code table} on shard i: the sum over the partitions placed there. */
+  static long rowsOnShard(int i, String table) throws Exception {
+    // partitions p with p mod 2 == i live on shard i
+    return onShard(i, "SELECT count(*) FROM " + table + "_p" + i)
+        + onShard(i, "SELECT count(*) FROM " + table + "_p" + (i + 2));
+  }
+
+  @Test
+  void articles_comments_and_favorites_split_over_both_shards_and_read_back_as_on_one_database()
+      throws Exception {
+    String alice = "alice_" + TestServer.uid();
+    String bob = "bob_" + TestServer.uid();
+    String a = s.register(alice);
+    String b = s.register(bob);
+    String tag = "t" + TestServer.uid();
+    var slugs = new ArrayList<String>();
+    for (int i = 0; i < 40; i++) {
+      slugs.add(s.article(a, "Sharded " + i + " " + TestServer.uid(), tag));
+    }
+    for (String slug : slugs) {
+      assertThat(s.post("/api/articles/" + slug + "/favorite", "", b).status()).isEqualTo(200);
+      var c =
+          s.post("/api/articles/" + slug + "/comments", "{\"comment\":{\"body\":\"hello\"}}", b);
+      assertThat(c.status()).isEqualTo(201);
+    }
+
+    // content split by hash: both shards hold a share, every row exactly once
+    long a0 = rowsOnShard(0, "articles");
+    long a1 = rowsOnShard(1, "articles");
+    assertThat(a0 + a1).isGreaterThanOrEqualTo(40);
+    assertThat(a0).isPositive();
+    assertThat(a1).isPositive();
+    assertThat(rowsOnShard(0, "comments") + rowsOnShard(1, "comments")).isEqualTo(40);
+    assertThat(rowsOnShard(0, "favorites") + rowsOnShard(1, "favorites")).isEqualTo(40);
+    assertThat(rowsOnShard(0, "comments")).isPositive();
+    assertThat(rowsOnShard(1, "comments")).isPositive();
+
+    // lists merge the shards newest first, counts are exact
+    var byTag = s.get("/api/articles?tag=" + tag + "&limit=20", null).json();
+    assertThat(byTag.at("/articlesCount").asLong()).isEqualTo(40);
+    var listed = new ArrayList<String>();
+    byTag.at("/articles").forEach(x -> listed.add(x.at("/slug").asText()));
+    assertThat(listed).containsExactlyElementsOf(slugs.reversed().subList(0, 20));
+    var page2 = s.get("/api/articles?tag=" + tag + "&limit=20&offset=20", null).json();
+    var listed2 = new ArrayList<String>();
+    page2.at("/articles").forEach(x -> listed2.add(x.at("/slug").asText()));
+    assertThat(listed2).containsExactlyElementsOf(slugs.reversed().subList(20, 40));
+    var favorited = s.get("/api/articles?favorited=" + bob + "&limit=5", b).json();
+    assertThat(favorited.at("/articlesCount").asLong()).isEqualTo(40);
+    assertThat(favorited.at("/articles/0/favorited").asBoolean()).isTrue();
+    assertThat(favorited.at("/articles/0/favoritesCount").asInt()).isEqualTo(1);
+    var byAuthor = s.get("/api/articles?author=" + alice + "&limit=1", null).json();
+    assertThat(byAuthor.at("/articlesCount").asLong()).isEqualTo(40);
+    assertThat(byAuthor.at("/articles/0/slug").asText()).isEqualTo(slugs.getLast());
+    assertThat(s.post("/api/profiles/" + alice + "/follow", "", b).status()).isEqualTo(200);
+    var feed = s.get("/api/articles/feed?limit=3", b).json();
+    assertThat(feed.at("/articles/0/slug").asText()).isEqualTo(slugs.getLast());
+    var comments = s.get("/api/articles/" + slugs.get(7) + "/comments", null).json();
+    assertThat(comments.at("/comments").size()).isEqualTo(1);
+
+    // an edit, an unfavorite and a delete reach the shard that holds the article
+    String first = slugs.getFirst();
+    var edited =
+        s.put("/api/articles/" + first, "{\"article\":{\"body\":\"edited on its shard\"}}", a);
+    assertThat(edited.status()).isEqualTo(200);
+    assertThat(s.get("/api/articles/" + first, null).json().at("/article/body").asText())
+        .isEqualTo("edited on its shard");
+    var unfav = s.delete("/api/articles/" + first + "/favorite", b).json();
+    assertThat(unfav.at("/article/favoritesCount").asInt()).isZero();
+    assertThat(s.delete("/api/articles/" + slugs.get(1), a).status()).isIn(200, 204);
+    assertThat(s.get("/api/articles/" + slugs.get(1), null).status()).isEqualTo(404);
+    assertThat(
+            s.get("/api/articles?tag=" + tag + "&limit=1", null)
+                .json()
+                .at("/articlesCount")
+                .asLong())
+        .isEqualTo(39);
+    assertThat(rowsOnShard(0, "comments") + rowsOnShard(1, "comments")).isEqualTo(39);
+  }
+
+  @Test
+  void the_same_title_from_many_writers_at_once_never_gives_two_articles_one_slug()
+      throws Exception {
+    var tokens = new ArrayList<String>();
+    for (int i = 0; i < 4; i++) {
+      tokens.add(s.register("w" + i + "_" + TestServer.uid()));
+    }
+    String title = "Same title " + TestServer.uid();
+    var pool = Executors.newFixedThreadPool(8);
+    try {
+      var calls = new ArrayList<Callable<String>>();
+      for (int i = 0; i < 24; i++) {
+        String t = tokens.get(i % tokens.size());
+        calls.add(() -> s.article(t, title));
+      }
+      var slugs = new ArrayList<String>();
+      for (var f : pool.invokeAll(calls)) {
+        slugs.add(f.get());
+      }
+      // ids hash over both shards, so the shards' own unique indexes cannot see each other's
+      // slugs: the directory's slug table is what keeps them apart
+      assertThat(new HashSet<>(slugs)).hasSize(24);
+      for (String slug : slugs) {
+        assertThat(s.get("/api/articles/" + slug, null).json().at("/article/title").asText())
+            .isEqualTo(title);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}
