@@ -5,12 +5,14 @@
 #   single  one instance on the embedded default (embedded PostgreSQL, L1 cache only)
 #   two     two instances sharing that PostgreSQL and one Redis (L1 + L2 + pub/sub invalidation),
 #           behind a round-robin proxy so consecutive requests alternate between instances
+#   sharded one instance whose content lives on two shards (Debian's PostgreSQL, initdb'd here)
+#           behind its embedded directory (SHARD_URLS, docs/sharding.md)
 #   TOPOLOGIES="single two" scripts/conformance.sh      REALWORLD=/path/to/realworld overrides ../shared/realworld
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 realworld=${REALWORLD:-$root/../shared/realworld}
-topologies=${TOPOLOGIES:-"single two"}
+topologies=${TOPOLOGIES:-"single two sharded"}
 [ -d "$realworld/latest/bruno" ] || { echo "conformance: no RealWorld suites at $realworld" >&2; exit 1; }
 mkdir -p "$root/.hotpath"
 
@@ -24,9 +26,18 @@ fi
 
 pids=()
 tmpdirs=()
+pgdirs=()
+pg_bin() {
+  local d
+  for d in /usr/lib/postgresql/*/bin; do [ -x "$d/initdb" ] && { echo "$d"; return; }; done
+  echo "conformance: no PostgreSQL server binaries for the shards (apt-get install postgresql)" >&2
+  return 1
+}
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  for d in "${pgdirs[@]}"; do as_pg "$(pg_bin)/pg_ctl" -D "$d" -m fast -w stop >/dev/null 2>&1 || true; done
   for d in "${tmpdirs[@]}"; do rm -rf "$d"; done
 }
 trap cleanup EXIT
@@ -94,6 +105,26 @@ for topology in $topologies; do
       python3 scripts/rr-proxy.py 18180 18181 18182 & pids+=($!)
       sleep 0.5
       run_suites 18180 "two instances + Redis, round robin" || { status=1; tail -40 "$loga" "$logb" >&2; }
+      ;;
+    sharded)
+      bin=$(pg_bin) || exit 1
+      shard_urls=""
+      for i in 1 2; do
+        pgd=$(mktemp -d); tmpdirs+=("$pgd"); chmod 755 "$pgd"
+        [ "$(id -u)" = 0 ] && chown postgres "$pgd"
+        as_pg "$bin/initdb" -D "$pgd/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+        as_pg "$bin/pg_ctl" -D "$pgd/data" -o "-p $((18300 + i)) -k $pgd -c listen_addresses=127.0.0.1" \
+          -l "$pgd/shard.log" -w -t 30 start >/dev/null || { cat "$pgd/shard.log" >&2; exit 1; }
+        pgdirs+=("$pgd/data")
+        shard_urls="$shard_urls${shard_urls:+,}postgresql://postgres@127.0.0.1:$((18300 + i))/postgres"
+      done
+      log=$root/.hotpath/conformance-sharded.log
+      PORT=18380 DATA_DIR=$data JWT_SECRET=$secret SHARD_URLS=$shard_urls SHARD_PARTITIONS=4 \
+        setsid ./hotpath start > "$log" 2>&1 & pids+=($!)
+      wait_for 18380 "$log" $! || exit 1
+      grep -q "sharded: directory and 2 shards" "$log" \
+        || { echo "conformance: the server did not start sharded; log:" >&2; cat "$log" >&2; exit 1; }
+      run_suites 18380 "one instance, content on two shards" || { status=1; tail -40 "$log" >&2; }
       ;;
     *) echo "conformance: unknown topology $topology" >&2; exit 2 ;;
   esac
