@@ -2,11 +2,13 @@
 # A real Hotpath cluster on loopback, from Debian's packages: PostgreSQL primary + one streaming
 # replica (initdb, pg_basebackup, a second port), Redis, three Hotpath instances, nginx in front.
 #
-#   scripts/cluster.sh up [--lb nginx|haproxy]
+#   scripts/cluster.sh up [--lb nginx|haproxy] [--shards N]
 #                                       start everything (installs postgresql/nginx/redis-server, and
 #                                       haproxy/socat for --lb haproxy, with apt-get when missing and
 #                                       we are root); prints the URLs. The balancer (default nginx,
-#                                       or CLUSTER_LB) is remembered for the other commands
+#                                       or CLUSTER_LB) is remembered for the other commands.
+#                                       --shards N (or CLUSTER_SHARDS): the content lives on N more
+#                                       PostgreSQL servers behind the primary (docs/sharding.md)
 #   scripts/cluster.sh down             stop everything and delete the cluster's folder
 #   scripts/cluster.sh status           what runs where
 #   scripts/cluster.sh rolling-restart  restart the instances one at a time, each drained first
@@ -14,9 +16,10 @@
 #   stop-instance N | kill-instance N | start-instance N      N = 1..3 (stop = SIGTERM, graceful)
 #   stop-redis | start-redis | stop-primary | start-primary | stop-replica | start-replica
 #   replica-delay MS                    recovery_min_apply_delay on the replica (0 to clear)
+#   stop-shard I | start-shard I        I = 1..N, with --shards N
 #
 # Ports (override with the variables): nginx CLUSTER_PORT=18090, instances 18091..18093,
-# primary 25432, replica 25433, Redis 26379. State lives in CLUSTER_DIR=/tmp/hotpath-cluster.
+# primary 25432, replica 25433, shards 25443.., Redis 26379. State lives in CLUSTER_DIR=/tmp/hotpath-cluster.
 # NGINX_CONF picks nginx's balancing policy: round-robin (default), least-conn or ip-hash.
 # HAProxy uses deploy/haproxy/hotpath.cfg (round robin, active checks on /health/ready).
 set -euo pipefail
@@ -45,6 +48,13 @@ as_pg() { # run a PostgreSQL tool as the postgres user (it refuses to run as roo
 }
 
 lb() { cat "$dir/lb" 2>/dev/null || echo "${CLUSTER_LB:-nginx}"; }
+shards() { cat "$dir/shards" 2>/dev/null || echo "${CLUSTER_SHARDS:-0}"; }
+shard_port() { echo $((pg_primary + 10 + $1)); }
+shard_urls() {
+  local i urls=""
+  for i in $(seq 1 "$(shards)"); do urls="$urls${urls:+,}postgresql://postgres@127.0.0.1:$(shard_port "$i")/hotpath"; done
+  echo "$urls"
+}
 
 install_missing() {
   local need=()
@@ -115,6 +125,27 @@ EOF
   start_replica
 }
 
+start_shard() { # i
+  as_pg "$(pg_bin)/pg_ctl" -D "$dir/pg-shard-$1" -l "$dir/pg-shard-$1.log" -w -t 30 start </dev/null >/dev/null 2>&1
+}
+
+init_shards() {
+  local bin i; bin=$(pg_bin)
+  for i in $(seq 1 "$(shards)"); do
+    as_pg "$bin/initdb" -D "$dir/pg-shard-$i" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+    cat >> "$dir/pg-shard-$i/postgresql.conf" <<EOF
+listen_addresses = '127.0.0.1'
+port = $(shard_port "$i")
+unix_socket_directories = '$dir'
+max_connections = 200
+shared_buffers = '128MB'
+shared_preload_libraries = 'pg_stat_statements'
+EOF
+    start_shard "$i"
+    as_pg "$bin/psql" -q -h 127.0.0.1 -p "$(shard_port "$i")" -U postgres -c "create database hotpath" >/dev/null
+  done
+}
+
 start_redis() {
   redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \
     --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" </dev/null >/dev/null 2>&1
@@ -134,7 +165,7 @@ start_instance() { # n
     REDIS_URL="redis://127.0.0.1:$redis_port" JWT_SECRET="$(cat "$dir/jwt-secret")" \
     TRUST_PROXY=true DB_CONNECT_TIMEOUT_MS=${DB_CONNECT_TIMEOUT_MS:-1000} \
     SHUTDOWN_DRAIN_MS=${SHUTDOWN_DRAIN_MS:-1500} EVENT_LOOPS=${EVENT_LOOPS:-1} \
-    REPLICA_MAX_LAG_MS=${REPLICA_MAX_LAG_MS:-1000} \
+    REPLICA_MAX_LAG_MS=${REPLICA_MAX_LAG_MS:-1000} SHARD_URLS="$(shard_urls)" \
     exec setsid java ${HOTPATH_JAVA_OPTS:--Xmx512m} -jar server/target/hotpath.jar) \
     </dev/null >> "$dir/instance-$n.log" 2>&1 &
   echo $! > "$dir/instance-$n.pid"
@@ -248,8 +279,11 @@ up() {
   case "$chosen" in nginx|haproxy) ;; *) die "unknown balancer $chosen (nginx|haproxy)" ;; esac
   rm -rf "$dir"; mkdir -p "$dir"
   echo "$chosen" > "$dir/lb"
+  case "${CLUSTER_SHARDS:-0}" in ''|*[!0-9]*) die "--shards needs a number, not ${CLUSTER_SHARDS}" ;; esac
+  echo "${CLUSTER_SHARDS:-0}" > "$dir/shards"
   head -c 48 /dev/urandom | base64 | tr -d '\n' > "$dir/jwt-secret"
   init_postgres
+  init_shards
   start_redis
   for n in "${instances[@]}"; do start_instance "$n"; done
   start_lb
@@ -262,7 +296,10 @@ down() {
   stop_lb
   for n in "${instances[@]}"; do stop_instance "$n" TERM; done
   stop_redis
-  if pg_bin >/dev/null; then stop_pg pg-replica immediate; stop_pg pg-primary fast; fi
+  if pg_bin >/dev/null; then
+    stop_pg pg-replica immediate; stop_pg pg-primary fast
+    for i in $(seq 1 "$(shards)"); do stop_pg "pg-shard-$i" fast; done
+  fi
   rm -rf "$dir"
   log "down"
 }
@@ -279,6 +316,9 @@ status() {
   done
   echo "primary   postgresql://postgres@127.0.0.1:$pg_primary/hotpath   $(pg_ready "$pg_primary" && echo up || echo down)"
   echo "replica   postgresql://postgres@127.0.0.1:$pg_replica/hotpath   $(pg_ready "$pg_replica" && echo up || echo down)"
+  for i in $(seq 1 "$(shards)"); do
+    echo "shard $i   postgresql://postgres@127.0.0.1:$(shard_port "$i")/hotpath   $(pg_ready "$(shard_port "$i")" && echo up || echo down)"
+  done
   echo "redis     redis://127.0.0.1:$redis_port   $(redis-cli -p "$redis_port" ping 2>/dev/null || echo down)"
 }
 
@@ -287,7 +327,13 @@ java_path() { JAVA_HOME=$("$root/hotpath" java); export PATH="$JAVA_HOME/bin:$PA
 cmd=${1:-status}; shift || true
 case "$cmd" in
   up)
-    if [ "${1:-}" = --lb ]; then CLUSTER_LB=${2:?--lb needs nginx or haproxy}; fi
+    while [ $# -gt 0 ]; do
+      case "$1" in
+        --lb) CLUSTER_LB=${2:?--lb needs nginx or haproxy}; shift 2 ;;
+        --shards) CLUSTER_SHARDS=${2:?--shards needs a number}; shift 2 ;;
+        *) die "unknown option $1 (--lb nginx|haproxy, --shards N)" ;;
+      esac
+    done
     up ;;
   down) down ;;
   status) status ;;
@@ -301,6 +347,8 @@ case "$cmd" in
   start-primary) start_primary ;;
   stop-replica) stop_pg pg-replica fast ;;
   start-replica) start_replica ;;
+  stop-shard) stop_pg "pg-shard-${1:?shard number}" fast ;;
+  start-shard) start_shard "${1:?shard number}" ;;
   replica-delay)
     as_pg "$(pg_bin)/psql" -q -h 127.0.0.1 -p "$pg_replica" -U postgres -d hotpath \
       -c "alter system set recovery_min_apply_delay = '${1:?ms}ms'" -c "select pg_reload_conf()" >/dev/null ;;
