@@ -17,6 +17,7 @@
 #   stop-redis | start-redis | stop-primary | start-primary | stop-replica | start-replica
 #   replica-delay MS                    recovery_min_apply_delay on the replica (0 to clear)
 #   stop-shard I | start-shard I        I = 1..N, with --shards N
+#   add-shard                           one more shard, given its share of the partitions under load
 #
 # Ports (override with the variables): nginx CLUSTER_PORT=18090, instances 18091..18093,
 # primary 25432, replica 25433, shards 25443.., Redis 26379. State lives in CLUSTER_DIR=/tmp/hotpath-cluster.
@@ -129,21 +130,39 @@ start_shard() { # i
   as_pg "$(pg_bin)/pg_ctl" -D "$dir/pg-shard-$1" -l "$dir/pg-shard-$1.log" -w -t 30 start </dev/null >/dev/null 2>&1
 }
 
-init_shards() {
-  local bin i; bin=$(pg_bin)
-  for i in $(seq 1 "$(shards)"); do
-    as_pg "$bin/initdb" -D "$dir/pg-shard-$i" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
-    cat >> "$dir/pg-shard-$i/postgresql.conf" <<EOF
+init_shard() { # i; wal_level=logical: a partition moves to an added shard by logical replication
+  local bin i=$1; bin=$(pg_bin)
+  as_pg "$bin/initdb" -D "$dir/pg-shard-$i" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+  cat >> "$dir/pg-shard-$i/postgresql.conf" <<EOF
 listen_addresses = '127.0.0.1'
 port = $(shard_port "$i")
 unix_socket_directories = '$dir'
 max_connections = 200
 shared_buffers = '128MB'
 shared_preload_libraries = 'pg_stat_statements'
+wal_level = logical
 EOF
-    start_shard "$i"
-    as_pg "$bin/psql" -q -h 127.0.0.1 -p "$(shard_port "$i")" -U postgres -c "create database hotpath" >/dev/null
-  done
+  start_shard "$i"
+  as_pg "$bin/psql" -q -h 127.0.0.1 -p "$(shard_port "$i")" -U postgres -c "create database hotpath" >/dev/null
+}
+
+init_shards() {
+  local i
+  for i in $(seq 1 "$(shards)"); do init_shard "$i"; done
+}
+
+# A new shard, given its share of the partitions while the instances keep serving (./hotpath shard
+# add; docs/sharding.md "Adding a shard"); instances started afterwards name it in SHARD_URLS.
+add_shard() {
+  local n; n=$(( $(shards) + 1 ))
+  [ "$n" -gt 1 ] || die "add-shard needs a sharded cluster (up --shards N)"
+  init_shard "$n"
+  java_path
+  (cd "$root" && DATABASE_URL="postgresql://postgres@127.0.0.1:$pg_primary/hotpath" \
+    SHARD_URLS="$(shard_urls)" DATA_DIR="$dir/shard-tool" \
+    java -cp server/target/hotpath.jar io.hotpath.ShardCommand add \
+      "postgresql://postgres@127.0.0.1:$(shard_port "$n")/hotpath") || die "adding shard $n failed"
+  echo "$n" > "$dir/shards"
 }
 
 start_redis() {
@@ -349,8 +368,9 @@ case "$cmd" in
   start-replica) start_replica ;;
   stop-shard) stop_pg "pg-shard-${1:?shard number}" fast ;;
   start-shard) start_shard "${1:?shard number}" ;;
+  add-shard) add_shard ;;
   replica-delay)
     as_pg "$(pg_bin)/psql" -q -h 127.0.0.1 -p "$pg_replica" -U postgres -d hotpath \
       -c "alter system set recovery_min_apply_delay = '${1:?ms}ms'" -c "select pg_reload_conf()" >/dev/null ;;
-  *) die "unknown command $cmd (up|down|status|rolling-restart|stop-instance N|kill-instance N|start-instance N|stop-redis|start-redis|stop-primary|start-primary|stop-replica|start-replica|replica-delay MS)" ;;
+  *) die "unknown command $cmd (up|down|status|rolling-restart|stop-instance N|kill-instance N|start-instance N|stop-redis|start-redis|stop-primary|start-primary|stop-replica|start-replica|replica-delay MS|stop-shard I|start-shard I|add-shard)" ;;
 esac

@@ -7,12 +7,14 @@
 #           behind a round-robin proxy so consecutive requests alternate between instances
 #   sharded one instance whose content lives on two shards (Debian's PostgreSQL, initdb'd here)
 #           behind its embedded directory (SHARD_URLS, docs/sharding.md)
+#   cluster-sharded  `./hotpath cluster up --shards 2`: three instances behind nginx, the primary
+#           as directory with its replica, two shards (on ports apart from cluster-test's)
 #   TOPOLOGIES="single two" scripts/conformance.sh      REALWORLD=/path/to/realworld overrides ../shared/realworld
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 realworld=${REALWORLD:-$root/../shared/realworld}
-topologies=${TOPOLOGIES:-"single two sharded"}
+topologies=${TOPOLOGIES:-"single two sharded cluster-sharded"}
 [ -d "$realworld/latest/bruno" ] || { echo "conformance: no RealWorld suites at $realworld" >&2; exit 1; }
 mkdir -p "$root/.hotpath"
 
@@ -34,7 +36,11 @@ pg_bin() {
   return 1
 }
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+cluster_env=(CLUSTER_DIR=/tmp/hotpath-conformance-cluster CLUSTER_PORT=18490 CLUSTER_PG_PORT=35632
+             CLUSTER_REDIS_PORT=36579 RATE_LIMIT_PER_SECOND=100000 RATE_LIMIT_AUTH_PER_MINUTE=1000000)
+cluster_up=0
 cleanup() {
+  [ $cluster_up = 1 ] && env "${cluster_env[@]}" scripts/cluster.sh down >/dev/null 2>&1 || true
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
   for d in "${pgdirs[@]}"; do as_pg "$(pg_bin)/pg_ctl" -D "$d" -m fast -w stop >/dev/null 2>&1 || true; done
@@ -125,6 +131,17 @@ for topology in $topologies; do
       grep -q "sharded: directory and 2 shards" "$log" \
         || { echo "conformance: the server did not start sharded; log:" >&2; cat "$log" >&2; exit 1; }
       run_suites 18380 "one instance, content on two shards" || { status=1; tail -40 "$log" >&2; }
+      ;;
+    cluster-sharded)
+      cluster_up=1
+      env "${cluster_env[@]}" scripts/cluster.sh up --shards 2 >/dev/null \
+        || { echo "conformance: the sharded cluster did not come up" >&2; exit 1; }
+      grep -q "sharded: directory and 2 shards" /tmp/hotpath-conformance-cluster/instance-1.log \
+        || { echo "conformance: the cluster did not start sharded" >&2; exit 1; }
+      run_suites 18490 "cluster up --shards 2 (3 instances behind nginx)" \
+        || { status=1; tail -40 /tmp/hotpath-conformance-cluster/instance-*.log >&2; }
+      env "${cluster_env[@]}" scripts/cluster.sh down >/dev/null 2>&1 || true
+      cluster_up=0
       ;;
     *) echo "conformance: unknown topology $topology" >&2; exit 2 ;;
   esac

@@ -151,7 +151,7 @@ record Features(
     api.add(new UserRoutes(db, f.hasher(), f.tokens(), f.versions(), f.profiles(), f.jobs()));
     api.add(new ProfileRoutes(db, f.profiles(), f.notifications(), cachedReads));
     api.add(f.exports().routes()); // fixed /api/articles/export before /api/articles/:slug
-    api.add(
+    var articles =
         new ArticleRoutes(
             db,
             config.http(),
@@ -162,8 +162,9 @@ record Features(
             f.favorites(),
             f.tags(),
             f.notifications(),
-            infra.cpu()));
-    api.add(new CommentRoutes(db, f.notifications(), config.http()));
+            infra.cpu());
+    api.add(articles);
+    api.add(new CommentRoutes(db, f.notifications(), config.http(), articles::idOf));
     api.add(f.notifications().routes());
     api.add(f.webhooks().routes());
     api.add(new DashboardRoutes(infra.vertx(), db.reads(), config.ops().dashboardPartTimeout()));

@@ -37,7 +37,8 @@ import org.HdrHistogram.Histogram;
  * --scenario mix --mode closed --connections 64 --duration 10 --warmup 3 --inputs dir --out
  * result.json} (open: {@code --mode open --rate 500}). Scenarios: mix (RealWorld, 90/10 read/write,
  * Zipf popularity), browse (page through lists, then each article with its comments and author),
- * article, articles, login, dashboard.
+ * article, articles, login, dashboard. {@code --zipf 0} makes every article equally popular (1.0,
+ * the default, is Zipf).
  */
 public final class LoadGen {
   private final HttpClient client;
@@ -59,7 +60,8 @@ public final class LoadGen {
       List<String> tags,
       int users,
       Zipf slugZipf) {
-    static Inputs load(Path dir) throws Exception {
+    /** {@code zipf}: the popularity exponent of articles (1.0 Zipf, 0 uniform). */
+    static Inputs load(Path dir, double zipf) throws Exception {
       var slugs =
           Files.readAllLines(dir.resolve("slugs.txt")).stream().filter(s -> !s.isBlank()).toList();
       var tokens =
@@ -73,7 +75,7 @@ public final class LoadGen {
           Files.exists(authorsFile)
               ? Files.readAllLines(authorsFile).stream().filter(s -> !s.isBlank()).toList()
               : java.util.Collections.nCopies(slugs.size(), "user1");
-      return new Inputs(slugs, authors, tokens, tags, users, new Zipf(slugs.size(), 1.0));
+      return new Inputs(slugs, authors, tokens, tags, users, new Zipf(slugs.size(), zipf));
     }
   }
 
@@ -371,7 +373,10 @@ public final class LoadGen {
     double rate = Double.parseDouble(a.getOrDefault("rate", "100"));
     double duration = Double.parseDouble(a.getOrDefault("duration", "10"));
     double warmup = Double.parseDouble(a.getOrDefault("warmup", "3"));
-    var inputs = Inputs.load(Path.of(a.getOrDefault("inputs", ".")));
+    var inputs =
+        Inputs.load(
+            Path.of(a.getOrDefault("inputs", ".")),
+            Double.parseDouble(a.getOrDefault("zipf", "1.0")));
     var vertx = Vertx.vertx();
     var gen = new LoadGen(vertx, url, connections, inputs, a.getOrDefault("scenario", "mix"));
     long seed = Long.parseLong(a.getOrDefault("seed", "42"));

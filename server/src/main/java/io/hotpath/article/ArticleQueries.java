@@ -18,21 +18,28 @@ import java.util.List;
 final class ArticleQueries {
   private ArticleQueries() {}
 
-  private static final String FLAGS_AND_AUTHOR =
-      """
-      a.created_at, a.updated_at, a.favorites_count, a.author_id, a.version,
-      u.username, u.bio, u.image,
-      ARRAY(SELECT t.name FROM article_tags x JOIN tags t ON t.id = x.tag_id
-            WHERE x.article_id = a.id ORDER BY t.name) AS tag_list,
-      ($1::bigint IS NOT NULL AND EXISTS (
-          SELECT 1 FROM favorites f WHERE f.user_id = $1 AND f.article_id = a.id)) AS favorited,
-      ($1::bigint IS NOT NULL AND EXISTS (
-          SELECT 1 FROM follows fo WHERE fo.follower_id = $1 AND fo.followee_id = a.author_id)) AS following""";
+  /**
+   * Flags, author and tags of article {@code id} (an SQL expression): {@code a.id} in a page; the
+   * statement's parameter when one article is read, so that in a sharded deployment the subqueries
+   * are pruned to that article's partition when planned (docs/sharding.md "One shard stopped").
+   */
+  private static String flagsAndAuthor(String id) {
+    return """
+        a.created_at, a.updated_at, a.favorites_count, a.author_id, a.version,
+        u.username, u.bio, u.image,
+        ARRAY(SELECT t.name FROM article_tags x JOIN tags t ON t.id = x.tag_id
+              WHERE x.article_id = %1$s ORDER BY t.name) AS tag_list,
+        ($1::bigint IS NOT NULL AND EXISTS (
+            SELECT 1 FROM favorites f WHERE f.user_id = $1 AND f.article_id = %1$s)) AS favorited,
+        ($1::bigint IS NOT NULL AND EXISTS (
+            SELECT 1 FROM follows fo WHERE fo.follower_id = $1 AND fo.followee_id = a.author_id)) AS following"""
+        .formatted(id);
+  }
 
   static final String LIST_COLUMNS =
-      "a.id, a.slug, a.title, a.description, NULL::text AS body, " + FLAGS_AND_AUTHOR;
+      "a.id, a.slug, a.title, a.description, NULL::text AS body, " + flagsAndAuthor("a.id");
   static final String FULL_COLUMNS =
-      "a.id, a.slug, a.title, a.description, a.body, " + FLAGS_AND_AUTHOR;
+      "a.id, a.slug, a.title, a.description, a.body, " + flagsAndAuthor("a.id");
 
   /** $2 slug. Index: articles_slug_key. */
   static final String BY_SLUG =
@@ -42,8 +49,8 @@ final class ArticleQueries {
 
   /** $2 id. */
   static final String BY_ID =
-      "SELECT "
-          + FULL_COLUMNS
+      "SELECT a.id, a.slug, a.title, a.description, a.body, "
+          + flagsAndAuthor("$2::bigint")
           + " FROM articles a JOIN users u ON u.id = a.author_id WHERE a.id = $2";
 
   /** $1 viewer (the follower), $2 limit, $3 offset: the feed page with views built in SQL. */
@@ -87,10 +94,13 @@ final class ArticleQueries {
       DELETE FROM article_tags x USING tags t WHERE x.article_id = $1 AND t.id = x.tag_id
       RETURNING t.name""";
 
+  /** $1 id, $2 slug (the id came from the slug cache: the slug is checked again, locked). */
   static final String LOCK =
-      "SELECT id, author_id, slug, title, created_at FROM articles WHERE slug = $1 FOR UPDATE";
+      "SELECT id, author_id, slug, title, created_at FROM articles WHERE id = $1 AND slug = $2"
+          + " FOR UPDATE";
+
   static final String SLUG_TAKEN =
-      "SELECT EXISTS (SELECT 1 FROM articles WHERE slug = $1 AND id <> $2) AS taken";
+      "SELECT EXISTS (SELECT 1 FROM article_directory WHERE slug = $1 AND article_id <> $2) AS taken";
   static final String UPDATE =
       """
       UPDATE articles SET slug = $2, title = coalesce($3, title), description = coalesce($4, description),
@@ -103,22 +113,30 @@ final class ArticleQueries {
    */
   static final String DELETE_OWN =
       """
-      DELETE FROM articles a WHERE a.slug = $1 AND a.author_id = $2
+      DELETE FROM articles a WHERE a.id = $1 AND a.slug = $2 AND a.author_id = $3
       RETURNING a.id, ARRAY(SELECT t.name FROM article_tags x JOIN tags t ON t.id = x.tag_id
-                            WHERE x.article_id = a.id) AS tag_list""";
+                            WHERE x.article_id = $1) AS tag_list""";
 
-  static final String AUTHOR_OF = "SELECT author_id FROM articles WHERE slug = $1";
+  static final String AUTHOR_OF = "SELECT author_id FROM articles WHERE id = $1 AND slug = $2";
 
-  /** Cache loader: stored fields and tags of a batch of articles. */
+  /**
+   * Cache loader: stored fields and tags of a batch of articles. The tags are filtered by the ids
+   * themselves (not correlated with each row), so that a sharded deployment reads only the
+   * partitions of these ids.
+   */
   static final String CORES_BY_IDS =
       """
       SELECT a.id, a.slug, a.title, a.description, a.body, a.created_at, a.updated_at, a.favorites_count, a.author_id, a.version,
-             ARRAY(SELECT t.name FROM article_tags x JOIN tags t ON t.id = x.tag_id
-                   WHERE x.article_id = a.id ORDER BY t.name) AS tag_list
-      FROM articles a WHERE a.id = ANY($1::bigint[])""";
+             coalesce(tl.tag_list, '{}') AS tag_list
+      FROM articles a
+      LEFT JOIN (SELECT x.article_id, array_agg(t.name ORDER BY t.name) AS tag_list
+                 FROM article_tags x JOIN tags t ON t.id = x.tag_id
+                 WHERE x.article_id = ANY($1::bigint[]) GROUP BY x.article_id) tl ON tl.article_id = a.id
+      WHERE a.id = ANY($1::bigint[])""";
 
-  /** Cache loader: ids of a batch of slugs. */
-  static final String IDS_BY_SLUGS = "SELECT id, slug FROM articles WHERE slug = ANY($1::text[])";
+  /** Cache loader: ids of a batch of slugs, from the article directory. */
+  static final String IDS_BY_SLUGS =
+      "SELECT article_id AS id, slug FROM article_directory WHERE slug = ANY($1::text[])";
 
   /** $1 follower, $2 limit, $3 offset: the feed page's ids only (views come from the cache). */
   static final String FEED_IDS = feedPage();
@@ -126,15 +144,16 @@ final class ArticleQueries {
   /**
    * The feed page's ids and creation times, newest first: each followee contributes at most
    * limit+offset newest articles through articles_author_created_idx (LATERAL), so the sort is
-   * bounded by followees x page depth, not by how much the followees ever wrote.
+   * bounded by followees x page depth, not by how much the followees ever wrote. Read from the
+   * article directory (a view over articles on one database; a table beside follows when sharded).
    */
   private static String feedPage() {
     return """
         SELECT fa.id, fa.created_at FROM follows fo
         CROSS JOIN LATERAL (
-            SELECT a2.id, a2.created_at FROM articles a2
+            SELECT a2.article_id AS id, a2.created_at FROM article_directory a2
             WHERE a2.author_id = fo.followee_id
-            ORDER BY a2.created_at DESC, a2.id DESC
+            ORDER BY a2.created_at DESC, a2.article_id DESC
             LIMIT ($2::int + $3::int)) fa
         WHERE fo.follower_id = $1
         ORDER BY fa.created_at DESC, fa.id DESC
@@ -189,9 +208,11 @@ final class ArticleQueries {
    */
   private static String idQuery(Where f, Tuple args, int limit, int offset) {
     var where = conditions(f, args);
-    String idColumn = f.tag() != null ? "x.article_id" : "a.id";
+    String idColumn = idColumn(f);
     String order =
-        f.tag() != null ? "x.created_at DESC, x.article_id DESC" : "a.created_at DESC, a.id DESC";
+        f.tag() != null
+            ? "x.created_at DESC, x.article_id DESC"
+            : "a.created_at DESC, a.article_id DESC";
     int n = args.size();
     args.addInteger(limit).addInteger(offset);
     return "SELECT "
@@ -255,19 +276,28 @@ final class ArticleQueries {
     return new Statement("SELECT count(*) AS n FROM " + from(f) + where, args);
   }
 
+  /**
+   * Lists find their ids in the article directory (author, creation time) and the tag links: on one
+   * database views and tables with the same indexes as before; when sharded, the global and author
+   * lists never ask the shards for ids (docs/sharding.md "Query shapes").
+   */
   private static String from(Where f) {
     if (f.tag() == null) {
-      return "articles a";
+      return "article_directory a";
     }
     return f.hasAuthor()
-        ? "article_tags x JOIN articles a ON a.id = x.article_id"
+        ? "article_tags x JOIN article_directory a ON a.article_id = x.article_id"
         : "article_tags x";
+  }
+
+  private static String idColumn(Where f) {
+    return f.tag() != null ? "x.article_id" : "a.article_id";
   }
 
   /** Appends the filter's values to {@code args} and returns the matching WHERE clause. */
   private static String conditions(Where f, Tuple args) {
     List<String> c = new ArrayList<>();
-    String idColumn = f.tag() != null ? "x.article_id" : "a.id";
+    String idColumn = idColumn(f);
     if (f.tag() != null) {
       args.addString(f.tag());
       c.add("x.tag_id = (SELECT id FROM tags WHERE name = $" + args.size() + ")");

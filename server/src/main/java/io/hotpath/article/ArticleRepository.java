@@ -113,8 +113,8 @@ final class ArticleRepository {
   }
 
   /** Locks the article for update; null when absent. */
-  static Future<Locked> lock(Sql tx, String slug) {
-    return tx.query(ArticleQueries.LOCK, Tuple.of(slug))
+  static Future<Locked> lock(Sql tx, long id, String slug) {
+    return tx.query(ArticleQueries.LOCK, Tuple.of(id, slug))
         .map(
             rs -> {
               if (rs.size() == 0) {
@@ -140,10 +140,9 @@ final class ArticleRepository {
     return tx.query(ArticleQueries.UPDATE, Tuple.of(id, slug, title, description, body)).mapEmpty();
   }
 
-  /** Deletes the article if {@code author} wrote it; its id when deleted, else null. */
   /** Deletes the author's article: its id and former tags, or null when nothing was deleted. */
-  Future<Deleted> deleteOwn(String slug, long author) {
-    return sql.query(ArticleQueries.DELETE_OWN, Tuple.of(slug, author))
+  Future<Deleted> deleteOwn(long id, String slug, long author) {
+    return sql.query(ArticleQueries.DELETE_OWN, Tuple.of(id, slug, author))
         .map(
             rs ->
                 Rows.first(
@@ -157,8 +156,8 @@ final class ArticleRepository {
   record Deleted(long id, List<String> tags) {}
 
   /** The author's id of the article, or null when there is no such article. */
-  Future<Long> authorOf(String slug) {
-    return sql.query(ArticleQueries.AUTHOR_OF, Tuple.of(slug))
+  Future<Long> authorOf(long id, String slug) {
+    return sql.query(ArticleQueries.AUTHOR_OF, Tuple.of(id, slug))
         .map(rs -> Rows.first(rs, r -> r.getLong("author_id")));
   }
 

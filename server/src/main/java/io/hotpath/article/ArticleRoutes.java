@@ -21,6 +21,7 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /** HTTP for articles, the feed and favorites. */
@@ -31,6 +32,7 @@ public final class ArticleRoutes implements Consumer<Router> {
   private final Markdown markdown;
   private final int maxLimit;
   private final int maxOffset;
+  private final ArticleCache cache;
 
   /**
    * Routes over {@code db}; reads through the two-level cache unless {@code cachedReads} is false
@@ -48,7 +50,7 @@ public final class ArticleRoutes implements Consumer<Router> {
       Notifications notifications,
       WorkerExecutor cpu) {
     var repo = new ArticleRepository(db, db.reads());
-    var cache = new ArticleCache(caches, db, settings, profiles, favorites, popularTags);
+    this.cache = new ArticleCache(caches, db, settings, profiles, favorites, popularTags);
     var lists = new ArticleLists(caches, repo, profiles, settings);
     this.service =
         new ArticleService(
@@ -62,6 +64,14 @@ public final class ArticleRoutes implements Consumer<Router> {
     this.markdown = new Markdown(cpu);
     this.maxLimit = http.maxPageSize();
     this.maxOffset = http.maxOffset();
+  }
+
+  /**
+   * The id of the article a slug names, if any, from the slug cache: how other features (comments)
+   * name an article in their SQL.
+   */
+  public Future<Optional<Long>> idOf(String slug) {
+    return cache.idOf(slug);
   }
 
   @Override

@@ -11,22 +11,30 @@ import java.util.List;
 
 /** All SQL of comments. Each request costs one statement (two only to explain a failed delete). */
 final class CommentRepository {
+  /*
+   * Every statement names the article by its id (the slug was resolved through the article
+   * feature's slug cache) and filters every content table by that id itself, never through a
+   * correlation: a sharded deployment then plans each statement onto the article's one partition
+   * (docs/sharding.md "One shard stopped").
+   */
+
   /**
-   * $1 author, $2 body, $3 slug: inserts and returns the comment with its author in one round trip.
+   * $1 author, $2 body, $3 article id: inserts and returns the comment with its author in one round
+   * trip; no row when the article does not exist.
    */
   static final String ADD =
       """
       WITH ins AS (
           INSERT INTO comments (article_id, author_id, body)
-          SELECT a.id, $1, $2 FROM articles a WHERE a.slug = $3
+          SELECT a.id, $1, $2 FROM articles a WHERE a.id = $3
           RETURNING id, article_id, author_id, body, created_at, updated_at)
       SELECT ins.id, ins.body, ins.created_at, ins.updated_at, u.username, u.bio, u.image, false AS following,
              ins.article_id, a.author_id AS article_author_id
-      FROM ins JOIN users u ON u.id = ins.author_id JOIN articles a ON a.id = ins.article_id""";
+      FROM ins JOIN users u ON u.id = ins.author_id JOIN articles a ON a.id = $3 AND a.id = ins.article_id""";
 
   /**
-   * $1 viewer, $2 slug, $3 limit, $4 offset. The article row is always returned (so "no article"
-   * and "no comments" differ); comments come in order through comments_article_idx.
+   * $1 viewer, $2 article id, $3 limit, $4 offset. The article row is always returned (so "no
+   * article" and "no comments" differ); comments come in order through comments_article_idx.
    */
   static final String LIST =
       """
@@ -37,21 +45,21 @@ final class CommentRepository {
                  ($1::bigint IS NOT NULL AND EXISTS (
                      SELECT 1 FROM follows f WHERE f.follower_id = $1 AND f.followee_id = c.author_id)) AS following
           FROM comments c JOIN users u ON u.id = c.author_id
-          WHERE c.article_id = a.id
+          WHERE c.article_id = $2
           ORDER BY c.id
           LIMIT $3::int OFFSET $4::int) c ON true
-      WHERE a.slug = $2
+      WHERE a.id = $2
       ORDER BY c.id""";
 
   static final String DELETE_OWN =
       """
-      DELETE FROM comments c USING articles a
-      WHERE a.slug = $1 AND c.article_id = a.id AND c.id = $2 AND c.author_id = $3
+      DELETE FROM comments c WHERE c.article_id = $1 AND c.id = $2 AND c.author_id = $3
       RETURNING c.id""";
   static final String EXPLAIN_DELETE =
       """
-      SELECT a.id, c.author_id FROM articles a LEFT JOIN comments c ON c.article_id = a.id AND c.id = $2
-      WHERE a.slug = $1""";
+      SELECT a.id, c.author_id FROM articles a
+      LEFT JOIN comments c ON c.article_id = $1 AND c.id = $2
+      WHERE a.id = $1""";
 
   private final Sql sql;
   private final Sql reads;
@@ -63,8 +71,8 @@ final class CommentRepository {
   }
 
   /** Adds the comment in {@code tx}; null when the article does not exist. */
-  static Future<Added> add(Sql tx, long author, String body, String slug) {
-    return tx.query(ADD, Tuple.of(author, body, slug))
+  static Future<Added> add(Sql tx, long author, String body, long article) {
+    return tx.query(ADD, Tuple.of(author, body, article))
         .map(
             rs -> {
               if (rs.size() == 0) {
@@ -78,9 +86,9 @@ final class CommentRepository {
   record Added(CommentView view, long articleId, long articleAuthorId) {}
 
   /** The article's comments, or null when the article does not exist. */
-  Future<List<CommentView>> list(Long viewer, String slug, int limit, int offset) {
+  Future<List<CommentView>> list(Long viewer, long article, int limit, int offset) {
     return reads
-        .query(LIST, Tuple.of(viewer, slug, limit, offset))
+        .query(LIST, Tuple.of(viewer, article, limit, offset))
         .map(
             rs -> {
               if (rs.size() == 0) {
@@ -96,13 +104,13 @@ final class CommentRepository {
             });
   }
 
-  Future<Boolean> deleteOwn(String slug, long id, long author) {
-    return sql.query(DELETE_OWN, Tuple.of(slug, id, author)).map(rs -> rs.size() > 0);
+  Future<Boolean> deleteOwn(long article, long id, long author) {
+    return sql.query(DELETE_OWN, Tuple.of(article, id, author)).map(rs -> rs.size() > 0);
   }
 
   /** Why a delete did not happen: NO_ARTICLE, NO_COMMENT or NOT_AUTHOR. */
-  Future<DeleteRefusal> explainDelete(String slug, long id) {
-    return sql.query(EXPLAIN_DELETE, Tuple.of(slug, id))
+  Future<DeleteRefusal> explainDelete(long article, long id) {
+    return sql.query(EXPLAIN_DELETE, Tuple.of(article, id))
         .map(
             rs -> {
               if (rs.size() == 0) {

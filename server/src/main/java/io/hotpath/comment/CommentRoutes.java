@@ -9,9 +9,12 @@ import io.hotpath.http.PathIds;
 import io.hotpath.http.TextRules;
 import io.hotpath.http.Viewer;
 import io.hotpath.notify.Notifications;
+import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /** HTTP for comments: list (paged, default 100), add, delete (author only). */
 public final class CommentRoutes implements Consumer<Router> {
@@ -22,8 +25,13 @@ public final class CommentRoutes implements Consumer<Router> {
   private final int maxLimit;
   private final int maxOffset;
 
-  public CommentRoutes(Db db, Notifications notifications, Config.Http http) {
-    this.service = new CommentService(db, notifications);
+  /** {@code articleIds}: the id of the article a slug names, if any (from the article feature). */
+  public CommentRoutes(
+      Db db,
+      Notifications notifications,
+      Config.Http http,
+      Function<String, Future<Optional<Long>>> articleIds) {
+    this.service = new CommentService(db, notifications, articleIds);
     this.maxLimit = Math.max(http.maxPageSize(), DEFAULT_LIMIT);
     this.maxOffset = http.maxOffset();
   }

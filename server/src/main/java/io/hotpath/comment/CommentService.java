@@ -5,6 +5,8 @@ import io.hotpath.error.ApiException;
 import io.hotpath.notify.Notifications;
 import io.vertx.core.Future;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Comments: listing (oldest first), adding (the article's author is notified in the comment's own
@@ -15,15 +17,31 @@ final class CommentService {
   private final Db db;
   private final CommentRepository repo;
   private final Notifications notifications;
+  private final Function<String, Future<Optional<Long>>> articleIds;
 
-  CommentService(Db db, Notifications notifications) {
+  /** {@code articleIds}: the id of the article a slug names (the article feature's slug cache). */
+  CommentService(
+      Db db, Notifications notifications, Function<String, Future<Optional<Long>>> articleIds) {
     this.db = db;
     this.repo = new CommentRepository(db, db.reads());
     this.notifications = notifications;
+    this.articleIds = articleIds;
+  }
+
+  /** The id of the article with this slug; 404 when there is none. */
+  private Future<Long> article(String slug) {
+    return articleIds
+        .apply(slug)
+        .compose(
+            id ->
+                id.map(Future::succeededFuture)
+                    .orElseGet(
+                        () -> Future.failedFuture(new ApiException.NotFound("article", slug))));
   }
 
   Future<List<CommentView>> list(Long viewer, String slug, int limit, int offset) {
-    return repo.list(viewer, slug, limit, offset)
+    return article(slug)
+        .compose(article -> repo.list(viewer, article, limit, offset))
         .compose(
             list ->
                 list == null
@@ -32,9 +50,13 @@ final class CommentService {
   }
 
   Future<CommentView> add(long author, String slug, String body) {
+    return article(slug).compose(article -> add(author, slug, article, body));
+  }
+
+  private Future<CommentView> add(long author, String slug, long article, String body) {
     return db.inTransaction(
             tx ->
-                CommentRepository.add(tx, author, body, slug)
+                CommentRepository.add(tx, author, body, article)
                     .compose(
                         a ->
                             a == null
@@ -56,12 +78,16 @@ final class CommentService {
   }
 
   Future<Void> delete(long user, String slug, long id) {
-    return repo.deleteOwn(slug, id, user)
+    return article(slug).compose(article -> delete(user, slug, article, id));
+  }
+
+  private Future<Void> delete(long user, String slug, long article, long id) {
+    return repo.deleteOwn(article, id, user)
         .compose(
             deleted ->
                 deleted
                     ? Future.<Void>succeededFuture()
-                    : repo.explainDelete(slug, id)
+                    : repo.explainDelete(article, id)
                         .compose(
                             why ->
                                 Future.<Void>failedFuture(

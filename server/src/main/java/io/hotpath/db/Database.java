@@ -155,6 +155,16 @@ public final class Database implements AutoCloseable {
     o.addProperty(
         "idle_in_transaction_session_timeout",
         Long.toString(c.idleInTransactionTimeout().toMillis()));
+    if (c.sharded()) {
+      // A generic plan cannot prune partitions on "id = ANY($1)", so it would open a connection
+      // to every shard (and fail while one is down); a custom plan sees the ids and contacts only
+      // the shards that hold them (docs/sharding.md "One shard stopped").
+      o.addProperty("plan_cache_mode", "force_custom_plan");
+      // The shard's part of a write is durable before the directory commits: a directory commit
+      // that a crash could still lose (synchronous_commit off) leaves the shards ahead of it. Seen
+      // in ShardCrashTest's first runs, on embedded servers whose default is off.
+      o.addProperty("synchronous_commit", "on");
+    }
     return o;
   }
 

@@ -4,6 +4,8 @@ import io.hotpath.kernel.Observer;
 import io.hotpath.replica.ReadFence;
 import io.hotpath.replica.Replica;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -12,6 +14,7 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -94,7 +97,46 @@ public final class Db extends Sql.Statements {
 
   private Future<RowSet<Row>> onPrimary(String sql, Function<SqlClient, Future<RowSet<Row>>> st) {
     long t0 = ticker.getAsLong();
-    return target.run(c -> observed(sql, st.apply(c))).recover(t -> translated(t, t0));
+    return attempts(() -> target.run(c -> observed(sql, st.apply(c))), 1)
+        .recover(t -> translated(t, t0));
+  }
+
+  /**
+   * How many times a statement or transaction is run when it fails with a serialization failure or
+   * a deadlock. On one database (READ COMMITTED) these are rare; in a sharded deployment
+   * postgres_fdw runs each shard's part at REPEATABLE READ, so two writers of one row (two
+   * favorites of one article bump its counter) make the later one fail where one database would
+   * have made it wait. The work rolled back and nothing was acknowledged, so running it again is
+   * safe; the last failure is passed on.
+   */
+  private static final int ATTEMPTS = 8;
+
+  private static <T> Future<T> attempts(Supplier<Future<T>> work, int attempt) {
+    var run = work.get();
+    return attempt >= ATTEMPTS
+        ? run
+        : run.recover(
+            t -> retryable(t) ? later(attempt).compose(v -> attempts(work, attempt + 1)) : run);
+  }
+
+  /**
+   * A random pause of under 2^(attempt+1) ms (at most 64): writers that collided on one row come
+   * back apart instead of colliding again. Immediate off a Vert.x context (tools).
+   */
+  private static Future<Void> later(int attempt) {
+    var context = Vertx.currentContext();
+    long ms = ThreadLocalRandom.current().nextLong(1, 1L << Math.min(attempt + 1, 6));
+    if (context == null) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> p = Promise.promise();
+    context.owner().setTimer(ms, id -> p.complete());
+    return p.future();
+  }
+
+  private static boolean retryable(Throwable t) {
+    return t instanceof PgException pg
+        && ("40001".equals(pg.getSqlState()) || "40P01".equals(pg.getSqlState()));
   }
 
   private <T> Future<T> observed(String sql, Future<T> running) {
@@ -110,11 +152,14 @@ public final class Db extends Sql.Statements {
 
   /**
    * Runs {@code work} in one transaction: committed when its future succeeds, rolled back when it
-   * fails (the failure is passed on, translated like a single statement's).
+   * fails (the failure is passed on, translated like a single statement's). A serialization failure
+   * or deadlock runs {@code work} again (up to {@link #ATTEMPTS} times), so it must only issue
+   * statements and effects that may repeat.
    */
   public <T> Future<T> inTransaction(Function<Sql, Future<T>> work) {
     long t0 = ticker.getAsLong();
-    return pool.withTransaction(conn -> work.apply(new Tx(conn))).recover(t -> translated(t, t0));
+    return attempts(() -> pool.withTransaction(conn -> work.apply(new Tx(conn))), 1)
+        .recover(t -> translated(t, t0));
   }
 
   /** Statements run since start (BEGIN/COMMIT not included). */

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,10 +33,21 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
   /** As {@link #start(Path, boolean)}, on a given port (0: any free port). */
   public static EmbeddedPostgresServer start(Path dataDir, boolean synchronousCommit, int port) {
+    return start(dataDir, synchronousCommit, port, Map.of());
+  }
+
+  /**
+   * As {@link #start(Path, boolean, int)}, with more server settings (a shard that partitions move
+   * away from needs wal_level=logical).
+   */
+  public static EmbeddedPostgresServer start(
+      Path dataDir, boolean synchronousCommit, int port, Map<String, String> settings) {
     try {
       Files.createDirectories(dataDir);
+      var builder = EmbeddedPostgres.builder();
+      settings.forEach(builder::setServerConfig);
       var pg =
-          EmbeddedPostgres.builder()
+          builder
               .setDataDirectory(dataDir)
               .setCleanDataDirectory(false)
               .setServerConfig("synchronous_commit", synchronousCommit ? "on" : "off")

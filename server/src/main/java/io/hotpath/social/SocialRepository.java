@@ -46,11 +46,16 @@ final class SocialRepository {
   static final String FAVORITE_REMOVE =
       "DELETE FROM favorites WHERE user_id = $1 AND article_id = $2 RETURNING article_id";
 
-  /** $1 users, $2 articles (pairwise): the pairs that are favorites. Primary-key lookups. */
+  /**
+   * $1 users, $2 articles (pairwise): the pairs that are favorites. Primary-key lookups; the
+   * redundant {@code = ANY} conditions let a sharded deployment read only these articles'
+   * partitions, and ask each for these users' rows alone (the pairs cannot be sent to a shard).
+   */
   static final String FAVORITES_AMONG =
       """
       SELECT f.user_id, f.article_id FROM unnest($1::bigint[], $2::bigint[]) AS p(u, a)
-      JOIN favorites f ON f.user_id = p.u AND f.article_id = p.a""";
+      JOIN favorites f ON f.user_id = p.u AND f.article_id = p.a
+      WHERE f.article_id = ANY($2::bigint[]) AND f.user_id = ANY($1::bigint[])""";
 
   private final Sql sql;
 

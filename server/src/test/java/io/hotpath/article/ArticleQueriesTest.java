@@ -49,7 +49,8 @@ class ArticleQueriesTest {
     assertThat(st.args().getInteger(2)).isEqualTo(20);
     assertThat(st.args().getInteger(3)).isEqualTo(40);
     var plain = ArticleQueries.pageIds(where(null, null, null), 5, 0);
-    assertThat(plain.sql()).contains("FROM articles a ORDER BY a.created_at DESC, a.id DESC");
+    assertThat(plain.sql())
+        .contains("FROM article_directory a ORDER BY a.created_at DESC, a.article_id DESC");
     assertThat(plain.args().size()).isEqualTo(2);
   }
 
