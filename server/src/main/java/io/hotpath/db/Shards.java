@@ -77,7 +77,28 @@ public final class Shards {
     } catch (SQLException e) {
       throw new IllegalStateException("could not prepare the shards: " + e.getMessage(), e);
     }
-    repair(directory);
+    if (restartedSinceRepair(directory)) {
+      repair(directory);
+    }
+  }
+
+  /**
+   * Whether the directory's server has started since the last repair: a crash between the two
+   * commits restarts it, and a repair reads every shard, too much for every start of every
+   * instance.
+   */
+  private static boolean restartedSinceRepair(PgConnectOptions directory) {
+    try (var dir = connect(directory);
+        var st = dir.createStatement();
+        var rs =
+            st.executeQuery(
+                "SELECT pg_postmaster_start_time() IS DISTINCT FROM"
+                    + " (SELECT postmaster_start FROM shard_repair_state)")) {
+      rs.next();
+      return rs.getBoolean(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not read the repair state: " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -208,9 +229,9 @@ public final class Shards {
    * answered after: a crash in between leaves an article on its shard with no directory entry (its
    * creation was refused: the article is deleted, with its tags' links, comments and favorites), a
    * directory entry whose article was deleted (the entry goes), and counters off (every author's
-   * and tag's count is recounted). Idempotent; run at every start of a sharded server, so a crashed
-   * directory is repaired when the servers restart, and by {@code ./hotpath shard repair}. It reads
-   * every shard (a full scan of the ids and tag links).
+   * and tag's count is recounted). Idempotent. Run when a sharded server starts and the directory's
+   * PostgreSQL has restarted since the last repair (a crash restarts it), and by {@code ./hotpath
+   * shard repair}. It reads every shard (a full scan of the ids and tag links).
    */
   public static Repaired repair(PgConnectOptions directory) {
     try (var dir = connect(directory)) {
@@ -245,6 +266,11 @@ public final class Shards {
               FROM tags t2 LEFT JOIN (SELECT tag_id, count(*) AS n FROM article_tags
                                       GROUP BY tag_id) c ON c.tag_id = t2.id
               WHERE t.id = t2.id AND t.article_count <> coalesce(c.n, 0)""");
+      update(
+          dir,
+          """
+          INSERT INTO shard_repair_state (postmaster_start) VALUES (pg_postmaster_start_time())
+          ON CONFLICT (one) DO UPDATE SET postmaster_start = EXCLUDED.postmaster_start""");
       dir.commit();
       var repaired = new Repaired(orphans, dropped, authors, tags);
       if (!repaired.nothing()) {

@@ -10,9 +10,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -80,11 +77,11 @@ class ClusterFaultsTest {
   void killing_one_of_three_instances_fails_no_idempotent_request() {
     var load = new ClusterLoad(HTTP, BASE, WORKERS, mix(true));
     ClusterLoad.sleep(2000);
-    cluster("kill-instance", "2");
+    Cluster.run("kill-instance", "2");
     ClusterLoad.sleep(4000);
     var stats = load.stop();
     report("kill 1 of 3 instances (SIGKILL) under load", stats);
-    cluster("start-instance", "2");
+    Cluster.run("start-instance", "2");
     assertThat(stats.sent()).isGreaterThan(100);
     assertThat(stats.failedIdempotent()).as("failed idempotent requests").isZero();
   }
@@ -94,7 +91,7 @@ class ClusterFaultsTest {
   void rolling_restart_fails_no_request() {
     var load = new ClusterLoad(HTTP, BASE, WORKERS, mix(true));
     ClusterLoad.sleep(1000);
-    cluster("rolling-restart");
+    Cluster.run("rolling-restart");
     ClusterLoad.sleep(1000);
     var stats = load.stop();
     var failures =
@@ -124,9 +121,9 @@ class ClusterFaultsTest {
   void stopping_redis_fails_no_request() {
     var load = new ClusterLoad(HTTP, BASE, WORKERS, mix(true));
     ClusterLoad.sleep(2000);
-    cluster("stop-redis");
+    Cluster.run("stop-redis");
     ClusterLoad.sleep(3000);
-    cluster("start-redis");
+    Cluster.run("start-redis");
     ClusterLoad.sleep(2000);
     var stats = load.stop();
     report("Redis stopped for 3 s under load (reads + writes)", stats);
@@ -149,12 +146,12 @@ class ClusterFaultsTest {
               return new Op("POST", "/api/users", registration(name), null);
             });
     ClusterLoad.sleep(1500);
-    cluster("stop-primary");
+    Cluster.run("stop-primary");
     long downAt = System.nanoTime();
     ClusterLoad.sleep(3000);
     List<ClusterLoad.Outcome> duringOutage =
         load.outcomes().stream().filter(o -> o.startedNanos() > downAt + 500_000_000L).toList();
-    cluster("start-primary");
+    Cluster.run("start-primary");
     long upAt = System.nanoTime();
     // how long until a write succeeds again
     long recoveredAt = 0;
@@ -235,7 +232,7 @@ class ClusterFaultsTest {
   @Order(5)
   void stopped_replica_moves_reads_to_the_primary() {
     double primaryBefore = readsOn("primary");
-    cluster("stop-replica");
+    Cluster.run("stop-replica");
     double replicaAtStop;
     try {
       var load = new ClusterLoad(HTTP, BASE, WORKERS, commentLists());
@@ -247,7 +244,7 @@ class ClusterFaultsTest {
       assertThat(stats.failed()).as("failed reads").isZero();
       assertThat(primaryAfter - primaryBefore).as("reads routed to the primary").isGreaterThan(100);
     } finally {
-      cluster("start-replica"); // the next test needs it, whatever happened here
+      Cluster.run("start-replica"); // the next test needs it, whatever happened here
     }
     ClusterLoad.sleep(1500);
     var again = new ClusterLoad(HTTP, BASE, WORKERS, commentLists());
@@ -266,7 +263,7 @@ class ClusterFaultsTest {
       assertThat(System.nanoTime()).as("the replica has the new article").isLessThan(until);
       ClusterLoad.sleep(50);
     }
-    cluster("replica-delay", "2000");
+    Cluster.run("replica-delay", "2000");
     try {
       ClusterLoad.sleep(500);
       int ownSeen = 0;
@@ -305,7 +302,7 @@ class ClusterFaultsTest {
       assertThat(ownSeen).as("writer's reads that saw the write").isEqualTo(rounds);
       assertThat(anonymousStale).as("anonymous reads served by the delayed replica").isPositive();
     } finally {
-      cluster("replica-delay", "0");
+      Cluster.run("replica-delay", "0");
     }
   }
 
@@ -419,33 +416,7 @@ class ClusterFaultsTest {
     }
   }
 
-  private static void cluster(String... args) {
-    var cmd = new ArrayList<String>();
-    cmd.add("../scripts/cluster.sh"); // the test runs in the server module's folder
-    cmd.addAll(List.of(args));
-    try {
-      var p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes());
-      int rc = p.waitFor();
-      if (rc != 0) {
-        throw new AssertionError("cluster.sh " + String.join(" ", args) + " failed: " + out);
-      }
-    } catch (IOException | InterruptedException e) {
-      throw new AssertionError("cluster.sh " + String.join(" ", args), e);
-    }
-  }
-
   private static void report(String what, Object figures) {
-    String line = "FAULT [" + LB + "] " + what + ": " + figures;
-    System.out.println(line);
-    try {
-      Files.writeString(
-          Path.of("target/cluster-faults.txt"),
-          line + "\n",
-          StandardOpenOption.CREATE,
-          StandardOpenOption.APPEND);
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    }
+    Cluster.report("FAULT [" + LB + "] " + what + ": " + figures);
   }
 }

@@ -8,9 +8,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -74,9 +71,9 @@ class ShardedClusterTest {
     var load = new ClusterLoad(HTTP, BASE, 8, mix());
     ClusterLoad.sleep(1500);
     long stoppedAt = System.nanoTime();
-    cluster("stop-shard", "2");
+    Cluster.run("stop-shard", "2");
     ClusterLoad.sleep(3000);
-    cluster("start-shard", "2");
+    Cluster.run("start-shard", "2");
     long startedAt = System.nanoTime();
     ClusterLoad.sleep(3000);
     var stats = load.stop();
@@ -148,7 +145,7 @@ class ShardedClusterTest {
     ClusterLoad.sleep(1000);
     moving.set(true);
     long t0 = System.nanoTime();
-    String out = cluster("add-shard");
+    String out = Cluster.run("add-shard");
     long ms = (System.nanoTime() - t0) / 1_000_000;
     moving.set(false);
     ClusterLoad.sleep(1000);
@@ -289,34 +286,7 @@ class ShardedClusterTest {
     }
   }
 
-  private static String cluster(String... args) {
-    var cmd = new ArrayList<String>();
-    cmd.add("../scripts/cluster.sh"); // the test runs in the server module's folder
-    cmd.addAll(List.of(args));
-    try {
-      var p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes());
-      int rc = p.waitFor();
-      if (rc != 0) {
-        throw new AssertionError("cluster.sh " + String.join(" ", args) + " failed: " + out);
-      }
-      return out;
-    } catch (IOException | InterruptedException e) {
-      throw new AssertionError("cluster.sh " + String.join(" ", args), e);
-    }
-  }
-
   private static void report(String what, Object figures) {
-    String line = "FAULT [" + LB + ", 2 shards] " + what + ": " + figures;
-    System.out.println(line);
-    try {
-      Files.writeString(
-          Path.of("target/cluster-faults.txt"),
-          line + "\n",
-          StandardOpenOption.CREATE,
-          StandardOpenOption.APPEND);
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    }
+    Cluster.report("FAULT [" + LB + ", 2 shards] " + what + ": " + figures);
   }
 }

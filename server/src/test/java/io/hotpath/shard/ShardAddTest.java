@@ -8,7 +8,6 @@ import io.hotpath.db.EmbeddedPostgresServer;
 import io.hotpath.db.Shards;
 import io.vertx.pgclient.PgConnectOptions;
 import java.nio.file.Files;
-import java.sql.DriverManager;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -41,13 +40,7 @@ class ShardAddTest {
     directory = EmbeddedPostgresServer.start(Files.createTempDirectory("hp-dir"), false);
     first = EmbeddedPostgresServer.start(Files.createTempDirectory("hp-shard"), false, 0, LOGICAL);
     second = EmbeddedPostgresServer.start(Files.createTempDirectory("hp-shard"), false, 0, LOGICAL);
-    app =
-        Hotpath.start(
-            TestServer.config(
-                Map.of(
-                    "DATABASE_URL", directory.url(),
-                    "SHARD_URLS", first.url(),
-                    "SHARD_PARTITIONS", "4")));
+    app = Pg.sharded(directory, List.of(first), 4);
     s = new TestServer(app);
   }
 
@@ -63,48 +56,13 @@ class ShardAddTest {
     }
   }
 
-  /**
-   * Every value of {@code column} in every partition of {@code table} on the server, with counts.
-   */
   static Map<String, Integer> rows(EmbeddedPostgresServer pg, String table, String column)
       throws Exception {
-    var out = new HashMap<String, Integer>();
-    try (var c =
-        DriverManager.getConnection(
-            "jdbc:postgresql://localhost:" + pg.port() + "/postgres", "postgres", null)) {
-      var tables = new ArrayList<String>();
-      try (var rs =
-          c.createStatement()
-              .executeQuery(
-                  "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
-                      + " AND tablename ~ '^"
-                      + table
-                      + "_p[0-9]+$'")) {
-        while (rs.next()) {
-          tables.add(rs.getString(1));
-        }
-      }
-      for (String t : tables) {
-        try (var rs = c.createStatement().executeQuery("SELECT " + column + " FROM " + t)) {
-          while (rs.next()) {
-            out.merge(rs.getString(1), 1, Integer::sum);
-          }
-        }
-      }
-    }
-    return out;
+    return Pg.values(pg, table, column);
   }
 
   static boolean tableExists(EmbeddedPostgresServer pg, String table) throws Exception {
-    try (var c =
-            DriverManager.getConnection(
-                "jdbc:postgresql://localhost:" + pg.port() + "/postgres", "postgres", null);
-        var rs =
-            c.createStatement()
-                .executeQuery("SELECT to_regclass('public." + table + "') IS NOT NULL")) {
-      rs.next();
-      return rs.getBoolean(1);
-    }
+    return Pg.exists(pg, table);
   }
 
   static Map<String, Integer> onBoth(String table, String column) throws Exception {

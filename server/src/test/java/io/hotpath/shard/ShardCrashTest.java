@@ -9,10 +9,8 @@ import io.hotpath.db.Shards;
 import io.vertx.pgclient.PgConnectOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.DriverManager;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -44,16 +42,7 @@ class ShardCrashTest {
     for (int i = 0; i < 2; i++) {
       shards.add(EmbeddedPostgresServer.start(Files.createTempDirectory("hp-shard"), true));
     }
-    app =
-        Hotpath.start(
-            TestServer.config(
-                Map.of(
-                    "DATABASE_URL",
-                    directory.url(),
-                    "SHARD_URLS",
-                    shards.get(0).url() + "," + shards.get(1).url(),
-                    "SHARD_PARTITIONS",
-                    "4")));
+    app = Pg.sharded(directory, shards, 4);
     s = new TestServer(app);
   }
 
@@ -69,13 +58,7 @@ class ShardCrashTest {
   }
 
   static long count(String sql) throws Exception {
-    try (var c =
-            DriverManager.getConnection(
-                "jdbc:postgresql://localhost:" + directoryPort + "/postgres", "postgres", null);
-        var rs = c.createStatement().executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    return Pg.one(directory, sql);
   }
 
   /** Immediate shutdown of the directory (as a crash), then a start on the same data and port. */
@@ -149,18 +132,6 @@ class ShardCrashTest {
 
     var repaired = Shards.repair(PgConnectOptions.fromUri(directory.url()));
     System.out.println("after 3 directory crashes: " + repaired + ", " + refused + " refused");
-    try (var c =
-            DriverManager.getConnection(
-                "jdbc:postgresql://localhost:" + directoryPort + "/postgres", "postgres", null);
-        var rs =
-            c.createStatement()
-                .executeQuery(
-                    "SELECT d.article_id, d.slug FROM article_directory d"
-                        + " WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.id = d.article_id)")) {
-      while (rs.next()) {
-        System.out.println("entry without article: " + rs.getLong(1) + " " + rs.getString(2));
-      }
-    }
 
     assertThat(refused.get()).as("writes refused while the directory was down").isPositive();
     assertThat(

@@ -7,9 +7,7 @@ import io.hotpath.TestServer;
 import io.hotpath.db.EmbeddedPostgresServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.DriverManager;
 import java.util.ArrayList;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,16 +32,7 @@ class ShardStoppedTest {
     live = EmbeddedPostgresServer.start(Files.createTempDirectory("hp-shard"), false);
     stoppedData = Files.createTempDirectory("hp-shard");
     stopped = EmbeddedPostgresServer.start(stoppedData, false);
-    app =
-        Hotpath.start(
-            TestServer.config(
-                Map.of(
-                    "DATABASE_URL",
-                    directory.url(),
-                    "SHARD_URLS",
-                    live.url() + "," + stopped.url(),
-                    "SHARD_PARTITIONS",
-                    "4")));
+    app = Pg.sharded(directory, java.util.List.of(live, stopped), 4);
     s = new TestServer(app);
   }
 
@@ -60,13 +49,7 @@ class ShardStoppedTest {
   }
 
   static long onDirectory(String sql) throws Exception {
-    try (var c =
-            DriverManager.getConnection(
-                "jdbc:postgresql://localhost:" + directory.port() + "/postgres", "postgres", null);
-        var rs = c.createStatement().executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    return Pg.one(directory, sql);
   }
 
   @Test

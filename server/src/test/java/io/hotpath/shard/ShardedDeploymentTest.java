@@ -34,16 +34,7 @@ class ShardedDeploymentTest {
     for (int i = 0; i < 2; i++) {
       shards.add(EmbeddedPostgresServer.start(Files.createTempDirectory("hp-shard"), false));
     }
-    app =
-        Hotpath.start(
-            TestServer.config(
-                Map.of(
-                    "DATABASE_URL",
-                    directory.url(),
-                    "SHARD_URLS",
-                    shards.get(0).url() + "," + shards.get(1).url(),
-                    "SHARD_PARTITIONS",
-                    "4")));
+    app = Pg.sharded(directory, shards, 4);
     s = new TestServer(app);
   }
 
@@ -59,14 +50,7 @@ class ShardedDeploymentTest {
   }
 
   static long onShard(int i, String sql) throws Exception {
-    var pg = shards.get(i);
-    try (var c =
-            DriverManager.getConnection(
-                "jdbc:postgresql://localhost:" + pg.port() + "/postgres", "postgres", null);
-        var rs = c.createStatement().executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    return Pg.one(shards.get(i), sql);
   }
 
   /** Rows of {@code table} on shard i: the sum over the partitions placed there. */
@@ -351,21 +335,11 @@ class ShardedDeploymentTest {
   }
 
   static void onDirectory(String sql) throws Exception {
-    try (var c =
-        DriverManager.getConnection(
-            "jdbc:postgresql://localhost:" + directory.port() + "/postgres", "postgres", null)) {
-      c.createStatement().execute(sql);
-    }
+    Pg.execute(directory, sql);
   }
 
   static long countOnDirectory(String sql) throws Exception {
-    try (var c =
-            DriverManager.getConnection(
-                "jdbc:postgresql://localhost:" + directory.port() + "/postgres", "postgres", null);
-        var rs = c.createStatement().executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    return Pg.one(directory, sql);
   }
 
   @Test
@@ -420,6 +394,13 @@ class ShardedDeploymentTest {
     var byTag = s.get("/api/articles?tag=" + tag, null).json();
     assertThat(byTag.at("/articlesCount").asLong()).isEqualTo(1);
     assertThat(byTag.at("/articles/0/slug").asText()).isEqualTo(kept);
+    // the repair is recorded against the directory server's start, so the next Hotpath start
+    // repairs only if that server has restarted (as a crash makes it) since
+    assertThat(
+            countOnDirectory(
+                "SELECT count(*) FROM shard_repair_state"
+                    + " WHERE postmaster_start = pg_postmaster_start_time()"))
+        .isEqualTo(1);
     // and a second repair finds nothing left
     var again =
         io.hotpath.db.Shards.repair(io.vertx.pgclient.PgConnectOptions.fromUri(directory.url()));
