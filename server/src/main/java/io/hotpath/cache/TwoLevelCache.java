@@ -261,7 +261,11 @@ public final class TwoLevelCache<V> {
             });
   }
 
-  /** Another instance holds the load lock: poll L2 on timers until its value lands. */
+  /**
+   * Another instance holds the load lock: poll L2 on timers until its value lands, or until the
+   * lock is gone without a value (that load failed: the database refused it), and then contend for
+   * the lock again instead of waiting out the lock's whole life for a value that will not come.
+   */
   private Future<Optional<V>> awaitOtherLoader(String id, String key, int attempt) {
     if (attempt >= LOCK_POLLS) {
       unguarded.get(Unguarded.LOCK_WAIT_EXPIRED).increment();
@@ -270,15 +274,19 @@ public final class TwoLevelCache<V> {
     Promise<Void> tick = Promise.promise();
     vertx.setTimer(LOCK_POLL_MS, t -> tick.complete());
     return tick.future()
-        .compose(v -> redis.get(key))
+        .compose(v -> redis.mget(List.of(key, "lock:" + key)))
         .transform(
             ar -> {
-              if (ar.succeeded() && ar.result() != null) {
-                l2Hits.increment();
-                return Future.succeededFuture(decode(ar.result()));
-              }
               if (ar.failed()) {
                 return unguardedLoad(id, Unguarded.REDIS_ERROR);
+              }
+              var value = ar.result().get(0);
+              if (value.hasValue()) {
+                l2Hits.increment();
+                return Future.succeededFuture(decode(value.getValue()));
+              }
+              if (!ar.result().get(1).hasValue()) {
+                return lockedLoad(id); // released without a value
               }
               return awaitOtherLoader(id, key, attempt + 1);
             });

@@ -112,6 +112,67 @@ class TwoLevelCacheRedisTest {
     }
   }
 
+  @Test
+  void when_the_instance_holding_the_load_lock_fails_the_waiting_one_loads_at_once()
+      throws Exception {
+    // A takes the lock and its load fails (its database refused it); B, waiting for A's value,
+    // sees the lock gone without a value and loads itself, instead of polling out the lock's life
+    String id = "k" + System.nanoTime();
+    Promise<Void> aLoading = Promise.promise();
+    Promise<Void> failA = Promise.promise();
+    var bLoads = new AtomicInteger();
+    Caches a = instance();
+    Caches b = instance();
+    try {
+      var cacheA =
+          a.create(
+              "failing",
+              a.type(String.class),
+              SETTINGS,
+              ids -> {
+                aLoading.tryComplete();
+                return failA
+                    .future()
+                    .compose(
+                        v ->
+                            Future.<Map<String, String>>failedFuture(
+                                new IllegalStateException("database refused")));
+              });
+      Future<Optional<String>> fromA = cacheA.get(id);
+      aLoading.future().await(); // A holds the lock
+      var polling = new HoldLock(b.redis(), Future.succeededFuture());
+      var cacheB =
+          new TwoLevelCache<String>(
+              "failing",
+              b,
+              vertx,
+              polling,
+              Json.MAPPER,
+              b.type(String.class),
+              SETTINGS,
+              ids -> {
+                bLoads.incrementAndGet();
+                return Future.succeededFuture(Map.of(id, "from B"));
+              },
+              System::nanoTime);
+      Future<Optional<String>> fromB = cacheB.get(id);
+      polling.polled.future().await(); // B lost the lock to A and polls for A's value
+      failA.complete();
+
+      assertThat(fromB.await()).contains("from B");
+      assertThat(bLoads.get()).isEqualTo(1);
+      assertThat(cacheB.unguarded.get(TwoLevelCache.Unguarded.LOCK_WAIT_EXPIRED).sum())
+          .as("B waited out the lock's life")
+          .isZero();
+      assertThat(fromA.transform(ar -> Future.succeededFuture(ar.failed())).await())
+          .as("A's own request fails with its load")
+          .isTrue();
+    } finally {
+      a.close();
+      b.close();
+    }
+  }
+
   /** Delegates to a real link, holding {@code tryLock} until {@code release} completes. */
   static final class HoldLock implements RedisLink {
     final RedisLink real;
@@ -123,10 +184,15 @@ class TwoLevelCacheRedisTest {
       this.release = release;
     }
 
+    /** Completes at the first L2 read after this link's lock attempt: the instance waits. */
+    final Promise<Void> polled = Promise.promise();
+
+    private volatile boolean triedLock;
+
     @Override
     public Future<Boolean> tryLock(String key, long ttlMillis) {
       reachedLock.tryComplete();
-      return release.compose(v -> real.tryLock(key, ttlMillis));
+      return release.compose(v -> real.tryLock(key, ttlMillis)).andThen(x -> triedLock = true);
     }
 
     @Override
@@ -146,11 +212,17 @@ class TwoLevelCacheRedisTest {
 
     @Override
     public Future<byte[]> get(String key) {
+      if (triedLock) {
+        polled.tryComplete();
+      }
       return real.get(key);
     }
 
     @Override
     public Future<List<KeyValue<String, byte[]>>> mget(List<String> keys) {
+      if (triedLock) {
+        polled.tryComplete();
+      }
       return real.mget(keys);
     }
 
