@@ -35,7 +35,8 @@ import java.util.function.Function;
  *   <li><b>Stampede prevention</b>: concurrent misses of one key on one instance share one load
  *       (Caffeine's in-flight futures). Across instances, a single-key miss takes a short Redis
  *       lock (SET NX PX); the others poll L2 on Vert.x timers (never sleeping on the event loop)
- *       until the value appears or the lock would have expired.
+ *       until the value appears, the lock is gone without one (they contend again), or the lock
+ *       would have expired.
  *   <li><b>TTLs with jitter</b> (±10%) in L2; "not found" is cached too, for a shorter time.
  *   <li><b>Invalidation</b> ({@link #invalidate}) drops L1, deletes L2 and publishes the keys so
  *       other instances drop their L1 copy; while Redis is down the keys are remembered and
