@@ -269,7 +269,7 @@ def summarize(runs):
 
 def wrk(args, script, connections, env):
     e = dict(os.environ, WRK_DIR=str(ROOT / "bench" / "wrk"), **env)
-    res = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{int(args.duration)}s", "--timeout", "10s", "--latency",
+    res = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{max(1, int(args.duration))}s", "--timeout", "10s", "--latency",
                           "-s", str(ROOT / "bench" / "wrk" / script), f"http://127.0.0.1:{PORT}"],
                          capture_output=True, text=True, env=e)
     line = [l for l in res.stdout.splitlines() if l.startswith("RESULT ")]
@@ -281,19 +281,72 @@ def wrk(args, script, connections, env):
     return r
 
 
-def wrk_repeat(args, script, connections, env, server=None):
-    wrk(dict_args(args, duration=args.warmup), script, connections, env)
-    runs = []
+def wrk_warmup(args, script, connections, env, warmup=None):
+    """Warms a wrk cell: args.warmup seconds, or with warmup="steady" 5 s windows until the last three
+    are within 5% (at most --max-warmup seconds); returns the steady-state record or None."""
+    if warmup != "steady":
+        wrk(dict_args(args, duration=args.warmup), script, connections, env)
+        return None
+    windows, t0 = [], time.time()
+    while True:
+        windows.append(round(wrk(dict_args(args, duration=args.window), script, connections, env)["rps"], 1))
+        last = windows[-3:]
+        settled = len(last) == 3 and max(last) - min(last) <= 0.05 * statistics.median(last)
+        if settled or time.time() - t0 >= args.max_warmup:
+            return {"windows_rps": windows, "seconds": round(time.time() - t0, 1), "settled": settled}
+
+
+def wrk_cell(args, script, connections, env, server=None):
+    """One measured wrk run with the server's CPU, PostgreSQL's CPU and statements counted."""
+    m0 = metrics(PORT) if server else {}
+    c0, p0 = cpu_seconds([server.pid]) if server else 0, postgres_cpu_seconds()
+    r = wrk(args, script, connections, env)
+    c1, p1 = cpu_seconds([server.pid]) if server else 0, postgres_cpu_seconds()
+    n = max(1, r.get("requests", 1))
+    if server:
+        m1 = metrics(PORT)
+        r["server_cpu_ms_per_request"] = (c1 - c0) * 1000 / n
+        r["statements_per_request"] = (msum(m1, "hotpath_db_statements_seconds_count") - msum(m0, "hotpath_db_statements_seconds_count")) / n
+    r["db_cpu_ms_per_request"] = (p1 - p0) * 1000 / n
+    return r
+
+
+def wrk_repeat(args, script, connections, env, server=None, warmup=None):
+    """A wrk cell: warm-up, then args.repeat measured runs (medians)."""
+    warm = wrk_warmup(args, script, connections, env, warmup)
+    out = summarize([wrk_cell(args, script, connections, env, server) for _ in range(args.repeat)])
+    if warm:
+        out["warmup"] = warm
+    return out
+
+
+def paired(args, name, ceiling, measure):
+    """Ratios on a shared, noisy machine: the ceiling and the workload measured alternately
+    (ceiling, workload, ceiling, workload, ...), each workload run divided by the ceiling run just
+    before it, and the median of those ratios reported, so that the machine's slow and fast minutes
+    fall on both sides of each ratio. Returns the workload's summary with "ratio", "ratios" and the
+    ceiling's own summary under "paired_ceiling"."""
+    ceilings, runs = [], []
     for _ in range(args.repeat):
-        c0, p0 = cpu_seconds([server.pid]) if server else 0, postgres_cpu_seconds()
-        r = wrk(args, script, connections, env)
-        c1, p1 = cpu_seconds([server.pid]) if server else 0, postgres_cpu_seconds()
-        n = max(1, r.get("requests", 1))
-        if server:
-            r["server_cpu_ms_per_request"] = (c1 - c0) * 1000 / n
-        r["db_cpu_ms_per_request"] = (p1 - p0) * 1000 / n
-        runs.append(r)
-    return summarize(runs)
+        ceilings.append(ceiling())
+        runs.append(measure())
+    out = summarize(runs)
+    out["ratios"] = [round(r["rps"] / max(c["rps"], 1e-9), 4) for c, r in zip(ceilings, runs)]
+    out["ratio"] = statistics.median(out["ratios"])
+    out["paired_ceiling"] = summarize(ceilings)
+    log(f"    {name}: {out['rps']:.0f} req/s, ratio to its ceiling {100 * out['ratio']:.1f}% "
+        f"(runs {', '.join(f'{100 * x:.1f}%' for x in out['ratios'])})")
+    return out
+
+
+def wrk_paired_with_trivial(args, script, connections, env, server):
+    """A wrk workload at steady state, measured alternately with the trivial endpoint (paired)."""
+    warm = wrk_warmup(args, script, connections, env, "steady")
+    out = paired(args, script,
+                 lambda: wrk_cell(args, "trivial.lua", args.connections, env, server),
+                 lambda: wrk_cell(args, script, connections, env, server))
+    out["warmup"] = warm
+    return out
 
 
 class dict_args:
@@ -306,22 +359,35 @@ def psql(url, sql):
     return subprocess.run(["psql", url, "-XAtq", "-F", "\t", "-c", sql], capture_output=True, text=True, check=True).stdout
 
 
-def pgbench(args, url, clients):
+def pgbench_db(url):
+    """Creates and fills (scale 10) the pgbench database beside the data; returns its URL."""
     admin = re.sub(r"/[^/?]+$", "/postgres", url)
     psql(admin, "DROP DATABASE IF EXISTS hotpath_pgbench")
     psql(admin, "CREATE DATABASE hotpath_pgbench")
     db = re.sub(r"/[^/?]+$", "/hotpath_pgbench", url)
     subprocess.run(["pgbench", "-q", "-i", "-s", "10", db], capture_output=True, check=True)
-    runs = []
-    for _ in range(args.repeat):
-        p0 = postgres_cpu_seconds()
-        out = subprocess.run(["pgbench", "-S", "-n", "-c", str(clients), "-j", "2", "-T", str(int(args.duration)), db],
-                             capture_output=True, text=True).stdout
-        p1 = postgres_cpu_seconds()
-        tps = float(re.search(r"^tps = ([\d.]+)", out, re.M).group(1))
-        runs.append({"rps": tps, "db_cpu_ms_per_request": (p1 - p0) * 1000 / max(1, tps * args.duration)})
-    psql(admin, "DROP DATABASE hotpath_pgbench")
-    return summarize(runs)
+    return db
+
+
+def pgbench_drop(url):
+    psql(re.sub(r"/[^/?]+$", "/postgres", url), "DROP DATABASE IF EXISTS hotpath_pgbench")
+
+
+def pgbench_run(args, db, clients):
+    p0 = postgres_cpu_seconds()
+    out = subprocess.run(["pgbench", "-S", "-n", "-c", str(clients), "-j", "2", "-T", str(int(args.duration)), db],
+                         capture_output=True, text=True).stdout
+    p1 = postgres_cpu_seconds()
+    tps = float(re.search(r"^tps = ([\d.]+)", out, re.M).group(1))
+    return {"rps": tps, "db_cpu_ms_per_request": (p1 - p0) * 1000 / max(1, tps * args.duration)}
+
+
+def pgbench(args, url, clients):
+    db = pgbench_db(url)
+    try:
+        return summarize([pgbench_run(args, db, clients) for _ in range(args.repeat)])
+    finally:
+        pgbench_drop(url)
 
 
 def prepare_inputs(base, inputs):
@@ -462,7 +528,9 @@ def main():
                 if "open_rate" in results:
                     results["profiles"][name]["open"] = repeat(args, s, "mix", "open", inputs, args.connections, results["open_rate"])
                 results["profiles"][name]["browse"] = repeat(args, s, "browse", "closed", inputs, 8)
-                env_wrk = {"SLUGS": str(inputs / "slugs.txt"), "TOKENS": str(inputs / "tokens.txt")}
+                env_wrk = {"SLUGS": str(inputs / "slugs.txt"), "TOKENS": str(inputs / "tokens.txt"),
+                           "TAGS": str(inputs / "tags.txt"), "AUTHORS": str(inputs / "authors.txt"),
+                           "USERS": (inputs / "users.txt").read_text().strip()}
                 log("  ceilings and workloads")
                 results["ceilings"]["trivial (HTTP ceiling)"] = wrk_repeat(args, "trivial.lua", args.connections, env_wrk, s)
                 results["ceilings"]["article, cached"] = wrk_repeat(args, "article.lua", args.connections, env_wrk, s)
@@ -473,15 +541,40 @@ def main():
                 # its author's profile (anonymous, 32 connections as okami ran them)
                 results["workloads"]["okami 1: page through lists"] = repeat(args, s, "lists", "closed", inputs, 32)
                 results["workloads"]["okami 2: article + comments + profile"] = repeat(args, s, "read", "closed", inputs, 32)
+                # the same three workloads driven by wrk (C, LuaJIT): the client then takes a small
+                # share of the 2 cores, as it does for the trivial ceiling they are compared with
+                log("  the mix and the okami scenarios driven by wrk")
+                # each paired with the trivial endpoint run by run (see paired)
+                results["wrk"] = {
+                    "mix": wrk_paired_with_trivial(args, "mix.lua", args.connections, env_wrk, s),
+                    "okami 1: page through lists": wrk_paired_with_trivial(args, "lists.lua", 32, env_wrk, s),
+                    "okami 2: article + comments + profile": wrk_paired_with_trivial(args, "read.lua", 32, env_wrk, s),
+                }
                 if not args.skip_export:
                     results["workloads"]["export"] = {"text": export_heap(f"http://127.0.0.1:{PORT}")}
             if name == "optimized - cache":
                 env_wrk = {"SLUGS": str(inputs / "slugs.txt")}
-                results["ceilings"]["article, uncached"] = wrk_repeat(args, "article.lua", args.connections, env_wrk, s)
+                # the uncached article and pgbench -S alternately (paired), pgbench while this
+                # server idles
+                log("  uncached article paired with pgbench -S")
+                db = pgbench_db(dburl)
+                try:
+                    wrk_warmup(args, "article.lua", args.connections, env_wrk)
+                    pg_runs = []
+
+                    def pg_run():
+                        pg_runs.append(pgbench_run(args, db, 8))
+                        return pg_runs[-1]
+                    results["ceilings"]["article, uncached"] = paired(
+                        args, "article, uncached", pg_run, lambda: wrk_cell(args, "article.lua", args.connections, env_wrk, s))
+                    results["ceilings"]["pgbench -S (8 clients)"] = summarize(pg_runs)
+                finally:
+                    pgbench_drop(dburl)
         finally:
             stop_server(s)
-    log("pgbench -S ceiling")
-    results["ceilings"]["pgbench -S (8 clients)"] = pgbench(args, dburl, 8)
+    if "pgbench -S (8 clients)" not in results["ceilings"]:
+        log("pgbench -S ceiling")
+        results["ceilings"]["pgbench -S (8 clients)"] = pgbench(args, dburl, 8)
     stop_server(holder)
     (out / "results.json").write_text(json.dumps(results, indent=2))
     import report

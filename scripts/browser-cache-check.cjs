@@ -1,7 +1,7 @@
 // Read-your-writes through a real browser's HTTP cache (Debian's chromium driven by playwright-core).
 // A single-page RealWorld client sends its list, article, profile and tag GETs without a token even
 // when signed in (the spec allows it), so those answers are the ones a browser may keep. This page
-// signs up, publishes, edits and deletes with its token, and after every write reads the changed
+// signs up, publishes, comments, edits and deletes with its token, and after every write reads the changed
 // resources anonymously with fetch()'s default cache mode, i.e. through the browser's HTTP cache,
 // which stays enabled (no page.route interception, which would silently bypass it). Every read must
 // show the write at once, and the server must have answered some reads with 304 (the browser kept
@@ -91,6 +91,18 @@ try {
     one = await read("/api/articles/" + slug);
     expect(one.body.article.favoritesCount === 1, "favorites count is stale after favoriting");
 
+    // comment: read (the browser holds the empty list), add, read, delete, read
+    let comments = await read("/api/articles/" + slug + "/comments");
+    expect(comments.body.comments.length === 0, "a new article has comments");
+    const comment = await call("POST", "/api/articles/" + slug + "/comments", { comment: { body: "hi " + name } });
+    comments = await read("/api/articles/" + slug + "/comments");
+    expect(comments.body.comments.some(c => c.body === "hi " + name), "comments miss the new comment");
+    await call("DELETE", "/api/articles/" + slug + "/comments/" + comment.comment.id);
+    comments = await read("/api/articles/" + slug + "/comments");
+    expect(comments.body.comments.length === 0, "comments still show the deleted comment");
+    await call("POST", "/api/articles/" + slug + "/comments", { comment: { body: "kept " + name } });
+    await read("/api/articles/" + slug + "/comments");
+
     // edit the profile
     await call("PUT", "/api/user", { user: { bio: "new bio " + name } });
     const profile = await read("/api/profiles/" + name);
@@ -98,6 +110,9 @@ try {
     list = await read("/api/articles?limit=10&author=" + name);
     expect(list.body.articles[0] && list.body.articles[0].author.bio === "new bio " + name,
       "author list shows the old bio");
+    comments = await read("/api/articles/" + slug + "/comments");
+    expect(comments.body.comments[0] && comments.body.comments[0].author.bio === "new bio " + name,
+      "comments show the commenter's old bio");
 
     // delete
     await call("DELETE", "/api/articles/" + slug);

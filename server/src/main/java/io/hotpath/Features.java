@@ -164,7 +164,16 @@ record Features(
             f.notifications(),
             infra.cpu());
     api.add(articles);
-    api.add(new CommentRoutes(db, f.notifications(), config.http(), articles::idOf));
+    api.add(
+        new CommentRoutes(
+            db,
+            f.notifications(),
+            config.http(),
+            articles::idOf,
+            infra.caches(),
+            cacheSettings(config.cache()),
+            f.profiles(),
+            cachedReads));
     api.add(f.notifications().routes());
     api.add(f.webhooks().routes());
     api.add(new DashboardRoutes(infra.vertx(), db.reads(), config.ops().dashboardPartTimeout()));

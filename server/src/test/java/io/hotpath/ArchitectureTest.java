@@ -57,7 +57,8 @@ class ArchitectureTest {
               Set.of(
                   "cache", "config", "db", "error", "http", "kernel", "notify", "social", "tag")),
           Map.entry(
-              "comment", Set.of("config", "db", "error", "http", "kernel", "notify", "social")),
+              "comment",
+              Set.of("cache", "config", "db", "error", "http", "kernel", "notify", "social")),
           Map.entry("export", Set.of("config", "db", "error", "http", "jobs", "kernel")),
           Map.entry("dashboard", Set.of("db", "error", "http", "kernel")),
           // the composition root wires everything

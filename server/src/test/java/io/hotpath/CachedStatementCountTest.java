@@ -55,6 +55,42 @@ class CachedStatementCountTest {
   }
 
   @Test
+  void a_warm_comment_list_costs_no_statement_and_follows_a_new_comment() {
+    String slug = f.firstSlug();
+    String commenter = f.server().register("sc_commenter_" + TestServer.uid());
+    String path = "/api/articles/" + slug + "/comments";
+    assertThat(f.server().post(path, "{\"comment\":{\"body\":\"first\"}}", commenter).status())
+        .isEqualTo(201);
+    f.statementsFor(path);
+    assertThat(f.statementsFor(path)).isZero();
+    // a second comment: in the next read at once, and that read is warm again after it
+    f.server().post(path, "{\"comment\":{\"body\":\"second\"}}", commenter);
+    assertThat(f.server().get(path, f.reader()).json().at("/comments/1/body").asText())
+        .isEqualTo("second");
+    assertThat(f.statementsFor(path)).isZero();
+  }
+
+  @Test
+  void comments_beyond_what_one_cache_entry_keeps_are_served_whole_by_sql() {
+    String t = f.server().register("sc_long_" + TestServer.uid());
+    String slug = f.server().article(t, "Long comments " + TestServer.uid());
+    String path = "/api/articles/" + slug + "/comments";
+    String big = "x".repeat(15_000); // three of them exceed the 32 KiB kept per article
+    for (int i = 0; i < 3; i++) {
+      assertThat(f.server().post(path, "{\"comment\":{\"body\":\"" + i + big + "\"}}", t).status())
+          .isEqualTo(201);
+    }
+    f.statementsFor(path);
+    var all = f.server().get(path, f.reader()).json().get("comments");
+    assertThat(all).hasSize(3);
+    assertThat(all.get(2).get("body").asText()).startsWith("2x");
+    assertThat(f.statementsFor(path)).as("the whole page is not in the cache").isEqualTo(1);
+    // the first comment alone is within what is kept: no statement
+    f.statementsFor(path + "?limit=1");
+    assertThat(f.statementsFor(path + "?limit=1")).isZero();
+  }
+
+  @Test
   void a_full_page_carries_flags_tags_and_the_total() {
     f.assertFullPage();
   }

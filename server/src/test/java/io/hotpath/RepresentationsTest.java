@@ -104,6 +104,40 @@ class RepresentationsTest {
   }
 
   @Test
+  void a_warm_comment_list_answers_304_with_no_sql_and_every_input_moves_its_validator() {
+    String author = "rep5_" + TestServer.uid();
+    String ta = s.register(author);
+    String reader = s.register("rep5r_" + TestServer.uid());
+    String slug = s.article(ta, "Comments " + TestServer.uid());
+    String path = "/api/articles/" + slug + "/comments";
+    var seen = new java.util.HashSet<String>();
+    seen.add(s.get(path, null).header("ETag"));
+    var added = s.post(path, "{\"comment\":{\"body\":\"hello\"}}", ta);
+    String etag = s.get(path, null).header("ETag");
+    assertThat(seen.add(etag)).as("a new comment").isTrue();
+    // warm: a matching conditional GET builds nothing and costs no SQL
+    double builtBefore = built();
+    long statements = s.statements();
+    var again = s.send("GET", path, null, null, Map.of("If-None-Match", etag));
+    assertThat(again.status()).isEqualTo(304);
+    assertThat(built()).as("bodies built for the 304").isEqualTo(builtBefore);
+    assertThat(s.statements() - statements).as("statements for the 304").isZero();
+    // the commenter's following flag for the reader, then the commenter's bio
+    assertThat(s.get(path, reader).header("ETag")).isEqualTo(etag);
+    s.post("/api/profiles/" + author + "/follow", null, reader);
+    assertThat(seen.add(s.get(path, reader).header("ETag"))).as("following flag").isTrue();
+    s.put("/api/user", "{\"user\":{\"bio\":\"commenter bio\"}}", ta);
+    String afterBio = s.get(path, null).header("ETag");
+    assertThat(seen.add(afterBio)).as("commenter's profile").isTrue();
+    // the comment deleted: back to an empty list, under a validator not seen with the comment
+    long id = added.json().at("/comment/id").asLong();
+    assertThat(s.delete(path + "/" + id, ta).status()).isEqualTo(204);
+    var empty = s.send("GET", path, null, null, Map.of("If-None-Match", afterBio));
+    assertThat(empty.status()).isEqualTo(200);
+    assertThat(empty.json().get("comments")).isEmpty();
+  }
+
+  @Test
   void br_and_gzip_kept_bytes_decode_to_the_identity_json() throws Exception {
     String t = s.register("rep4_" + TestServer.uid());
     String slug = s.article(t, "Compressed " + TestServer.uid(), "a", "b").toString();

@@ -188,6 +188,46 @@ class TwoInstancesRedisTest {
     assertThat(slugs(sb, "/api/articles?author=" + u, null)).containsExactly(second);
   }
 
+  /** The comment bodies of an article as {@code s} serves them anonymously. */
+  static java.util.List<String> comments(TestServer s, String slug) {
+    var out = new java.util.ArrayList<String>();
+    s.get("/api/articles/" + slug + "/comments", null)
+        .json()
+        .at("/comments")
+        .forEach(c -> out.add(c.get("body").asText()));
+    return out;
+  }
+
+  @Test
+  void comment_lists_cached_on_one_instance_follow_comments_added_and_deleted_on_the_other() {
+    String u = "comments_" + TestServer.uid();
+    String t = sa.register(u);
+    String slug = sa.article(t, "Commented " + u, "ct");
+    comments(sb, slug);
+    assertThat(comments(sb, slug)).isEmpty(); // cached on B, empty
+    var added =
+        sa.post("/api/articles/" + slug + "/comments", "{\"comment\":{\"body\":\"one\"}}", t);
+    assertThat(comments(sb, slug)).containsExactly("one");
+    long id = added.json().at("/comment/id").asLong();
+    assertThat(sa.delete("/api/articles/" + slug + "/comments/" + id, t).status()).isEqualTo(204);
+    assertThat(comments(sb, slug)).isEmpty();
+    // an author's new bio shows in the comments B has cached
+    sa.post("/api/articles/" + slug + "/comments", "{\"comment\":{\"body\":\"two\"}}", t);
+    assertThat(
+            sb.get("/api/articles/" + slug + "/comments", null)
+                .json()
+                .at("/comments/0/author/bio")
+                .asText())
+        .isNotEqualTo("new bio");
+    sa.put("/api/user", "{\"user\":{\"bio\":\"new bio\"}}", t);
+    assertThat(
+            sb.get("/api/articles/" + slug + "/comments", null)
+                .json()
+                .at("/comments/0/author/bio")
+                .asText())
+        .isEqualTo("new bio");
+  }
+
   @Test
   void hundreds_of_concurrent_misses_of_one_key_cause_one_load_per_instance_and_one_overall()
       throws Exception {

@@ -9,7 +9,10 @@ import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
 
-/** All SQL of comments. Each request costs one statement (two only to explain a failed delete). */
+/**
+ * All SQL of comments. Each request costs one statement (two only to explain a failed delete); a
+ * comment list warm in {@link CommentCache} costs none.
+ */
 final class CommentRepository {
   /*
    * Every statement names the article by its id (the slug was resolved through the article
@@ -49,6 +52,23 @@ final class CommentRepository {
           ORDER BY c.id
           LIMIT $3::int OFFSET $4::int) c ON true
       WHERE a.id = $2
+      ORDER BY c.id""";
+
+  /**
+   * $1 article id, $2 how many: the article's first comments with their authors' ids (for the
+   * comment cache). The article row always comes, so "no article" and "no comments" differ.
+   */
+  static final String FIRST =
+      """
+      SELECT a.id AS article_id, c.id, c.body, c.created_at, c.updated_at, c.author_id
+      FROM articles a
+      LEFT JOIN LATERAL (
+          SELECT c.id, c.body, c.created_at, c.updated_at, c.author_id
+          FROM comments c
+          WHERE c.article_id = $1
+          ORDER BY c.id
+          LIMIT $2::int) c ON true
+      WHERE a.id = $1
       ORDER BY c.id""";
 
   static final String DELETE_OWN =
@@ -101,6 +121,41 @@ final class CommentRepository {
                 }
               }
               return out;
+            });
+  }
+
+  /**
+   * The first comments of {@code article} from the primary, at most {@code n} and at most {@code
+   * maxChars} characters of bodies, and whether there are more; empty when the article does not
+   * exist.
+   */
+  Future<java.util.Optional<CommentPage>> first(long article, int n, int maxChars) {
+    return sql.query(FIRST, Tuple.of(article, n + 1))
+        .map(
+            rs -> {
+              if (rs.size() == 0) {
+                return java.util.Optional.empty();
+              }
+              var out = new ArrayList<CommentCore>(Math.min(rs.size(), n));
+              boolean more = false;
+              long bytes = 0;
+              for (Row r : rs) {
+                if (r.getLong("id") == null) {
+                  continue; // the article without comments
+                }
+                if (out.size() == n || (bytes += r.getString("body").length()) > maxChars) {
+                  more = true; // the rest is served by SQL (CommentPage.covers)
+                  break;
+                }
+                out.add(
+                    new CommentCore(
+                        r.getLong("id"),
+                        r.getString("body"),
+                        Timestamps.format(r.getOffsetDateTime("created_at")),
+                        Timestamps.format(r.getOffsetDateTime("updated_at")),
+                        r.getLong("author_id")));
+              }
+              return java.util.Optional.of(new CommentPage(List.copyOf(out), more));
             });
   }
 

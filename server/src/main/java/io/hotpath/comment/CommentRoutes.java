@@ -25,13 +25,21 @@ public final class CommentRoutes implements Consumer<Router> {
   private final int maxLimit;
   private final int maxOffset;
 
-  /** {@code articleIds}: the id of the article a slug names, if any (from the article feature). */
+  /**
+   * {@code articleIds}: the id of the article a slug names, if any (from the article feature);
+   * comment lists cached in {@code caches} unless CACHE=off ({@code cachedReads}).
+   */
   public CommentRoutes(
       Db db,
       Notifications notifications,
       Config.Http http,
-      Function<String, Future<Optional<Long>>> articleIds) {
-    this.service = new CommentService(db, notifications, articleIds);
+      Function<String, Future<Optional<Long>>> articleIds,
+      io.hotpath.cache.Caches caches,
+      io.hotpath.cache.CacheSettings settings,
+      io.hotpath.social.Profiles profiles,
+      boolean cachedReads) {
+    this.service =
+        new CommentService(db, notifications, articleIds, caches, settings, profiles, cachedReads);
     this.maxLimit = Math.max(http.maxPageSize(), DEFAULT_LIMIT);
     this.maxOffset = http.maxOffset();
   }
@@ -45,7 +53,7 @@ public final class CommentRoutes implements Consumer<Router> {
               var page = Paging.of(ctx, DEFAULT_LIMIT, maxLimit, maxOffset);
               service
                   .list(Viewer.id(ctx), ctx.pathParam("slug"), page.limit(), page.offset())
-                  .onSuccess(list -> Json.ok(ctx, Map.of("comments", list)))
+                  .onSuccess(answer -> Json.answer(ctx, answer))
                   .onFailure(ctx::fail);
             });
     router

@@ -71,6 +71,7 @@ public final class RateLimits {
           capacity,
           BucketConfiguration.builder().addLimit(bandwidth).build(),
           Caffeine.newBuilder()
+              .executor(io.hotpath.cache.Caches.SAME_THREAD)
               .maximumSize(maxKeys)
               .expireAfterAccess(period.multipliedBy(2))
               .ticker(ticker::getAsLong)

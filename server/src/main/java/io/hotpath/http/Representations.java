@@ -75,6 +75,7 @@ public final class Representations {
     this.verify = verify;
     this.cache =
         Caffeine.newBuilder()
+            .executor(io.hotpath.cache.Caches.SAME_THREAD)
             .maximumWeight(maxBytes)
             .weigher((Key k, Encoded e) -> e.bytes.length + ENTRY_OVERHEAD)
             .build();

@@ -69,6 +69,19 @@ class TwoLevelCacheTest {
   }
 
   @Test
+  void warm_reads_answered_without_caffeines_get_all_still_count_as_l1_hits() {
+    var c = cache(true);
+    c.getAll(List.of("a", "b", "zz")).await(); // 3 misses, one load
+    c.get("a").await();
+    c.getAll(List.of("a", "b", "zz")).await(); // all warm: "zz" is a kept "not found"
+    c.getAll(List.of("a", "c")).await(); // one warm, one loaded
+    var stats = c.l1().synchronous().stats();
+    assertThat(stats.hitCount()).isEqualTo(1 + 3 + 1);
+    assertThat(stats.missCount()).isEqualTo(3 + 1);
+    assertThat(loads).containsExactly(Set.of("a", "b", "zz"), Set.of("c"));
+  }
+
+  @Test
   void a_batch_of_misses_is_one_load_and_then_served_from_memory() {
     var c = cache(true);
     assertThat(c.getAll(List.of("a", "b", "c", "zz")).await()).containsOnlyKeys("a", "b", "c");
