@@ -267,10 +267,10 @@ def summarize(runs):
     return out
 
 
-def wrk(args, script, connections, env):
+def wrk(args, script, connections, env, port=PORT):
     e = dict(os.environ, WRK_DIR=str(ROOT / "bench" / "wrk"), **env)
     res = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{max(1, int(args.duration))}s", "--timeout", "10s", "--latency",
-                          "-s", str(ROOT / "bench" / "wrk" / script), f"http://127.0.0.1:{PORT}"],
+                          "-s", str(ROOT / "bench" / "wrk" / script), f"http://127.0.0.1:{port}"],
                          capture_output=True, text=True, env=e)
     line = [l for l in res.stdout.splitlines() if l.startswith("RESULT ")]
     if not line:
@@ -278,33 +278,35 @@ def wrk(args, script, connections, env):
     kv = dict(x.split("=", 1) for x in line[-1].split()[1:])
     r = {k: float(v) for k, v in kv.items() if k != "name"}
     r["errors"] = r.get("socket_errors", 0) + r.get("non2xx", 0)
+    if r.get("requests"):
+        r["bytes_per_request"] = r.get("bytes", 0) / r["requests"]
     return r
 
 
-def wrk_warmup(args, script, connections, env, warmup=None):
+def wrk_warmup(args, script, connections, env, warmup=None, port=PORT):
     """Warms a wrk cell: args.warmup seconds, or with warmup="steady" 5 s windows until the last three
     are within 5% (at most --max-warmup seconds); returns the steady-state record or None."""
     if warmup != "steady":
-        wrk(dict_args(args, duration=args.warmup), script, connections, env)
+        wrk(dict_args(args, duration=args.warmup), script, connections, env, port)
         return None
     windows, t0 = [], time.time()
     while True:
-        windows.append(round(wrk(dict_args(args, duration=args.window), script, connections, env)["rps"], 1))
+        windows.append(round(wrk(dict_args(args, duration=args.window), script, connections, env, port)["rps"], 1))
         last = windows[-3:]
         settled = len(last) == 3 and max(last) - min(last) <= 0.05 * statistics.median(last)
         if settled or time.time() - t0 >= args.max_warmup:
             return {"windows_rps": windows, "seconds": round(time.time() - t0, 1), "settled": settled}
 
 
-def wrk_cell(args, script, connections, env, server=None):
+def wrk_cell(args, script, connections, env, server=None, port=PORT):
     """One measured wrk run with the server's CPU, PostgreSQL's CPU and statements counted."""
-    m0 = metrics(PORT) if server else {}
+    m0 = metrics(port) if server else {}
     c0, p0 = cpu_seconds([server.pid]) if server else 0, postgres_cpu_seconds()
-    r = wrk(args, script, connections, env)
+    r = wrk(args, script, connections, env, port)
     c1, p1 = cpu_seconds([server.pid]) if server else 0, postgres_cpu_seconds()
     n = max(1, r.get("requests", 1))
     if server:
-        m1 = metrics(PORT)
+        m1 = metrics(port)
         r["server_cpu_ms_per_request"] = (c1 - c0) * 1000 / n
         r["statements_per_request"] = (msum(m1, "hotpath_db_statements_seconds_count") - msum(m0, "hotpath_db_statements_seconds_count")) / n
     r["db_cpu_ms_per_request"] = (p1 - p0) * 1000 / n
@@ -337,6 +339,32 @@ def paired(args, name, ceiling, measure):
     log(f"    {name}: {out['rps']:.0f} req/s, ratio to its ceiling {100 * out['ratio']:.1f}% "
         f"(runs {', '.join(f'{100 * x:.1f}%' for x in out['ratios'])})")
     return out
+
+
+def compression_paired(args, common, env_wrk, out):
+    """Compression on against off at steady state, paired: both servers up at once on the same data
+    (PORT with the defaults, PORT + 1 with COMPRESSION=off), each warmed with the wrk mix by the
+    steady-state rule, then measured alternately (off, on, off, on, ...), each on-run divided by the
+    off-run just before it. Profiles measured one after the other, minutes apart, gave 72% to 131%
+    on this shared machine for the same code; alternating puts its slow and fast minutes on both
+    sides of every ratio."""
+    on = start_server(PORT, common, out / "server-paired-compression-on.log")
+    off = start_server(PORT + 1, {**common, "COMPRESSION": "off"}, out / "server-paired-compression-off.log")
+    try:
+        warm_on = wrk_warmup(args, "mix.lua", args.connections, env_wrk, "steady", PORT)
+        warm_off = wrk_warmup(args, "mix.lua", args.connections, env_wrk, "steady", PORT + 1)
+        off_runs = []
+
+        def off_run():
+            off_runs.append(wrk_cell(args, "mix.lua", args.connections, env_wrk, off, PORT + 1))
+            return off_runs[-1]
+        r = paired(args, "mix, compression on / off", off_run,
+                   lambda: wrk_cell(args, "mix.lua", args.connections, env_wrk, on, PORT))
+        return {"on": r, "off": summarize(off_runs), "ratio": r["ratio"], "ratios": r["ratios"],
+                "warmup_on": warm_on, "warmup_off": warm_off}
+    finally:
+        stop_server(on)
+        stop_server(off)
 
 
 def wrk_paired_with_trivial(args, script, connections, env, server):
@@ -430,6 +458,28 @@ def export_heap(base):
     return out.stdout.strip()
 
 
+def add_compression_pairing(args, out):
+    """The paired compression comparison alone, added to an earlier run's results (its inputs)."""
+    results = json.loads((out / "results.json").read_text())
+    holder = start_server(HOLDER_PORT, {"DATA_DIR": args.data, "JOBS": "off", "CACHE": "off", "HOTPATH_LOG_LEVEL": "INFO"},
+                          out / "holder-pairing.log")
+    pgport = re.search(r"embedded PostgreSQL on port (\d+)", (out / "holder-pairing.log").read_text())
+    dburl = f"postgresql://postgres@localhost:{pgport.group(1)}/postgres"
+    inputs = out / "inputs"
+    prepare_inputs(f"http://127.0.0.1:{HOLDER_PORT}", inputs)  # fresh tokens
+    env_wrk = {"SLUGS": str(inputs / "slugs.txt"), "TOKENS": str(inputs / "tokens.txt"),
+               "TAGS": str(inputs / "tags.txt"), "AUTHORS": str(inputs / "authors.txt"),
+               "USERS": (inputs / "users.txt").read_text().strip()}
+    try:
+        results["compression_paired"] = compression_paired(args, {"DATABASE_URL": dburl, "DB_POOL_SIZE": "8"}, env_wrk, out)
+    finally:
+        stop_server(holder)
+    (out / "results.json").write_text(json.dumps(results, indent=2))
+    import report
+    report.write(results, out)
+    log("report:", out / "report.md")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", default=str(ROOT / "bench" / "data"), help="DATA_DIR holding the generated data")
@@ -442,7 +492,11 @@ def main():
     ap.add_argument("--skip-export", action="store_true")
     ap.add_argument("--profiles", default="", help="only these indexed profiles (comma-separated, e.g. "
                     "'optimized,optimized - compression'): skips the naive and index-less ones")
+    ap.add_argument("--add-compression-pairing", metavar="RESULTS_DIR", default="",
+                    help="only run the paired compression comparison and add it to RESULTS_DIR's results and report")
     args = ap.parse_args()
+    if args.add_compression_pairing:
+        return add_compression_pairing(args, Path(args.add_compression_pairing))
     stamp = time.strftime("%Y%m%d-%H%M%S")
     out = ROOT / "bench" / "results" / ("proof-" + stamp)
     out.mkdir(parents=True)
@@ -572,6 +626,12 @@ def main():
                     pgbench_drop(dburl)
         finally:
             stop_server(s)
+    if {"optimized", "optimized - compression"} <= set(results["profiles"]):
+        log("compression on / off, paired (wrk mix)")
+        env_wrk = {"SLUGS": str(inputs / "slugs.txt"), "TOKENS": str(inputs / "tokens.txt"),
+                   "TAGS": str(inputs / "tags.txt"), "AUTHORS": str(inputs / "authors.txt"),
+                   "USERS": (inputs / "users.txt").read_text().strip()}
+        results["compression_paired"] = compression_paired(args, common, env_wrk, out)
     if "pgbench -S (8 clients)" not in results["ceilings"]:
         log("pgbench -S ceiling")
         results["ceilings"]["pgbench -S (8 clients)"] = pgbench(args, dburl, 8)

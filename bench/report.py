@@ -105,6 +105,18 @@ def write(res, out):
         L.append(f"\nCompression at steady state: the optimized mix with compression serves **{100 * on['rps'] / max(off['rps'], 1e-9):.0f}%** "
                  f"of its throughput without (target >= 90%), at {fmt(on['bytes_per_request'], 0)} vs {fmt(off['bytes_per_request'], 0)} "
                  f"bytes per response and {fmt(on['server_cpu_ms_per_request'], 3)} vs {fmt(off['server_cpu_ms_per_request'], 3)} ms of server CPU per request.")
+    cp = res.get("compression_paired")
+    if cp:
+        on, off = cp["on"], cp["off"]
+        L.append(f"\nCompression, **paired** (the wrk mix against two servers up at once on the same data, one with "
+                 f"`COMPRESSION=off`, each warmed by the steady-state rule, then measured alternately off, on, off, on, ...; "
+                 f"each on-run divided by the off-run just before it): compression on serves **{100 * cp['ratio']:.0f}%** of "
+                 f"its throughput without (target >= 90%; runs {', '.join(f'{100 * x:.0f}%' for x in cp['ratios'])}), "
+                 f"{fmt(on['rps'])} vs {fmt(off['rps'])} req/s, {fmt(on.get('bytes_per_request', 0), 0)} vs "
+                 f"{fmt(off.get('bytes_per_request', 0), 0)} bytes per response (headers included), "
+                 f"{fmt(on.get('server_cpu_ms_per_request', 0), 3)} vs {fmt(off.get('server_cpu_ms_per_request', 0), 3)} ms "
+                 f"of server CPU per request, p99 {fmt(on['p99_ms'])} vs {fmt(off['p99_ms'])} ms. The profile rows above "
+                 f"were measured minutes apart on a shared machine; this pairing is the comparison to read.")
     flames = [(n, p["flame_graph"]) for n, p in prof.items() if p.get("flame_graph", {}).get("file")]
     if flames:
         L.append("\nCPU flame graphs of the server under each profile's mix (8 s, async-profiler through "
