@@ -283,6 +283,12 @@ def wrk(args, script, connections, env, port=PORT):
     return r
 
 
+def wrk_env(inputs):
+    """What the wrk scripts read: the inputs prepare_inputs wrote."""
+    return {"SLUGS": str(inputs / "slugs.txt"), "TOKENS": str(inputs / "tokens.txt"), "TAGS": str(inputs / "tags.txt"),
+            "AUTHORS": str(inputs / "authors.txt"), "USERS": (inputs / "users.txt").read_text().strip()}
+
+
 def wrk_warmup(args, script, connections, env, warmup=None, port=PORT):
     """Warms a wrk cell: args.warmup seconds, or with warmup="steady" 5 s windows until the last three
     are within 5% (at most --max-warmup seconds); returns the steady-state record or None."""
@@ -467,9 +473,7 @@ def add_compression_pairing(args, out):
     dburl = f"postgresql://postgres@localhost:{pgport.group(1)}/postgres"
     inputs = out / "inputs"
     prepare_inputs(f"http://127.0.0.1:{HOLDER_PORT}", inputs)  # fresh tokens
-    env_wrk = {"SLUGS": str(inputs / "slugs.txt"), "TOKENS": str(inputs / "tokens.txt"),
-               "TAGS": str(inputs / "tags.txt"), "AUTHORS": str(inputs / "authors.txt"),
-               "USERS": (inputs / "users.txt").read_text().strip()}
+    env_wrk = wrk_env(inputs)
     try:
         results["compression_paired"] = compression_paired(args, {"DATABASE_URL": dburl, "DB_POOL_SIZE": "8"}, env_wrk, out)
     finally:
@@ -582,9 +586,7 @@ def main():
                 if "open_rate" in results:
                     results["profiles"][name]["open"] = repeat(args, s, "mix", "open", inputs, args.connections, results["open_rate"])
                 results["profiles"][name]["browse"] = repeat(args, s, "browse", "closed", inputs, 8)
-                env_wrk = {"SLUGS": str(inputs / "slugs.txt"), "TOKENS": str(inputs / "tokens.txt"),
-                           "TAGS": str(inputs / "tags.txt"), "AUTHORS": str(inputs / "authors.txt"),
-                           "USERS": (inputs / "users.txt").read_text().strip()}
+                env_wrk = wrk_env(inputs)
                 log("  ceilings and workloads")
                 results["ceilings"]["trivial (HTTP ceiling)"] = wrk_repeat(args, "trivial.lua", args.connections, env_wrk, s)
                 results["ceilings"]["article, cached"] = wrk_repeat(args, "article.lua", args.connections, env_wrk, s)
@@ -628,9 +630,7 @@ def main():
             stop_server(s)
     if {"optimized", "optimized - compression"} <= set(results["profiles"]):
         log("compression on / off, paired (wrk mix)")
-        env_wrk = {"SLUGS": str(inputs / "slugs.txt"), "TOKENS": str(inputs / "tokens.txt"),
-                   "TAGS": str(inputs / "tags.txt"), "AUTHORS": str(inputs / "authors.txt"),
-                   "USERS": (inputs / "users.txt").read_text().strip()}
+        env_wrk = wrk_env(inputs)
         results["compression_paired"] = compression_paired(args, common, env_wrk, out)
     if "pgbench -S (8 clients)" not in results["ceilings"]:
         log("pgbench -S ceiling")
