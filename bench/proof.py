@@ -464,13 +464,19 @@ def export_heap(base):
     return out.stdout.strip()
 
 
+def start_holder(args, logf):
+    """The Hotpath that starts the embedded PostgreSQL holding the data; returns it and the URL."""
+    holder = start_server(HOLDER_PORT, {"DATA_DIR": args.data, "JOBS": "off", "CACHE": "off", "HOTPATH_LOG_LEVEL": "INFO"}, logf)
+    pgport = re.search(r"embedded PostgreSQL on port (\d+)", logf.read_text())
+    if not pgport:
+        sys.exit("holder did not start the embedded PostgreSQL (DATABASE_URL set?)")
+    return holder, f"postgresql://postgres@localhost:{pgport.group(1)}/postgres"
+
+
 def add_compression_pairing(args, out):
     """The paired compression comparison alone, added to an earlier run's results (its inputs)."""
     results = json.loads((out / "results.json").read_text())
-    holder = start_server(HOLDER_PORT, {"DATA_DIR": args.data, "JOBS": "off", "CACHE": "off", "HOTPATH_LOG_LEVEL": "INFO"},
-                          out / "holder-pairing.log")
-    pgport = re.search(r"embedded PostgreSQL on port (\d+)", (out / "holder-pairing.log").read_text())
-    dburl = f"postgresql://postgres@localhost:{pgport.group(1)}/postgres"
+    holder, dburl = start_holder(args, out / "holder-pairing.log")
     inputs = out / "inputs"
     prepare_inputs(f"http://127.0.0.1:{HOLDER_PORT}", inputs)  # fresh tokens
     env_wrk = wrk_env(inputs)
@@ -507,11 +513,7 @@ def main():
     inputs = out / "inputs"
     log("results in", out)
 
-    holder = start_server(HOLDER_PORT, {"DATA_DIR": args.data, "JOBS": "off", "CACHE": "off", "HOTPATH_LOG_LEVEL": "INFO"}, out / "holder.log")
-    pgport = re.search(r"embedded PostgreSQL on port (\d+)", (out / "holder.log").read_text())
-    if not pgport:
-        sys.exit("holder did not start the embedded PostgreSQL (DATABASE_URL set?)")
-    dburl = f"postgresql://postgres@localhost:{pgport.group(1)}/postgres"
+    holder, dburl = start_holder(args, out / "holder.log")
     results = {"machine": {"cores": os.cpu_count(), "articles": int(psql(dburl, "SELECT count(*) FROM articles"))},
                "settings": vars(args), "profiles": {}, "ceilings": {}, "workloads": {}}
     log("data:", results["machine"]["articles"], "articles")
