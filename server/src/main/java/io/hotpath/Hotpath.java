@@ -134,6 +134,11 @@ public final class Hotpath implements AutoCloseable {
   }
 
   /** The database door, for tests that count statements. */
+  /** The Vert.x instance (tests that must run on its event loops). */
+  public io.vertx.core.Vertx vertx() {
+    return infra.vertx();
+  }
+
   public Db db() {
     return infra.database().db();
   }

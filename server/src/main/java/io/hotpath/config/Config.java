@@ -217,6 +217,7 @@ public record Config(
       Optional<String> url,
       Path dataDir,
       int poolSize,
+      int statementConnections,
       int pipeliningLimit,
       int maxWaitQueue,
       Duration connectTimeout,
@@ -238,9 +239,26 @@ public record Config(
             "data",
             "where the embedded PostgreSQL, the mail outbox and export files live");
     static final Key<Integer> DB_POOL_SIZE =
-        Key.integer("DB_POOL_SIZE", 8, 1, 1000, "connections in the reactive pool");
+        Key.integer(
+            "DB_POOL_SIZE",
+            8,
+            1,
+            1000,
+            "connections lent whole: transactions, writes outside one, and every statement when"
+                + " DB_STATEMENT_CONNECTIONS is 0 or the deployment is sharded");
+    static final Key<Integer> DB_STATEMENT_CONNECTIONS =
+        Key.integer(
+            "DB_STATEMENT_CONNECTIONS",
+            0,
+            0,
+            256,
+            "pipelined connections for read-only statements outside a transaction (opened one"
+                + " per event loop, more only when one has DB_PIPELINING_LIMIT in flight); 0 ="
+                + " those statements take a pool connection each, one round trip at a time"
+                + " ([docs/database.md](docs/database.md) \"Pool and pipelining\")");
     static final Key<Integer> DB_PIPELINING_LIMIT =
-        Key.integer("DB_PIPELINING_LIMIT", 256, 1, 10_000, "statements in flight per connection");
+        Key.integer(
+            "DB_PIPELINING_LIMIT", 256, 1, 10_000, "statements in flight per pipelined connection");
     static final Key<Integer> DB_MAX_WAIT_QUEUE =
         Key.integer(
             "DB_MAX_WAIT_QUEUE",
@@ -305,6 +323,7 @@ public record Config(
           e.get(DATABASE_URL),
           Path.of(e.get(DATA_DIR)).toAbsolutePath(),
           e.get(DB_POOL_SIZE),
+          e.get(DB_STATEMENT_CONNECTIONS),
           e.get(DB_PIPELINING_LIMIT),
           e.get(DB_MAX_WAIT_QUEUE),
           e.get(DB_CONNECT_TIMEOUT),

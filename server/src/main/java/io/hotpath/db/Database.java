@@ -19,8 +19,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Where the data lives: the server named by DATABASE_URL, or else the embedded one started here.
- * Runs the migrations, then opens the reactive, pipelined pool (and the replica's, when one is
- * configured). Blocking: call from main or a worker, never from an event loop.
+ * Runs the migrations, then opens the reactive pool, the pipelined connections for read-only
+ * statements when DB_STATEMENT_CONNECTIONS asks for them, and the replica's pool when one is
+ * configured. Blocking: call from main or a worker, never from an event loop.
+ *
+ * <p>Why two: a Vert.x {@code Pool} lends each connection whole (one statement in flight, a round
+ * trip each, whatever DB_PIPELINING_LIMIT says), which transactions need; only its pipelined client
+ * ({@code PgBuilder.client()}) puts many statements on one connection, and that client cannot lend
+ * a connection for a transaction. Pipelined, a burst of reads costs PostgreSQL one backend wake-up
+ * and one read/write per batch instead of one each. Off by default: measured so far, it raises
+ * throughput but lengthens the mix's tail, and the runs disagree (docs/database.md "Pool and
+ * pipelining"). Statements that write or lock stay on the pool: a statement waiting for a row lock
+ * would hold up every read pipelined behind it.
  *
  * <p>Every connection the server opens tells PostgreSQL to end it when it idles inside a
  * transaction (DB_IDLE_IN_TRANSACTION_TIMEOUT_MS) and to cancel statements that run too long
@@ -34,16 +44,19 @@ public final class Database implements AutoCloseable {
   private final PgConnectOptions connectOptions;
   private final Db db;
   private final Optional<Replica> replica;
+  private final Optional<io.vertx.sqlclient.SqlClient> pipelined;
 
   private Database(
       Optional<EmbeddedPostgresServer> embedded,
       PgConnectOptions connectOptions,
       Db db,
-      Optional<Replica> replica) {
+      Optional<Replica> replica,
+      Optional<io.vertx.sqlclient.SqlClient> pipelined) {
     this.embedded = embedded;
     this.connectOptions = connectOptions;
     this.db = db;
     this.replica = replica;
+    this.pipelined = pipelined;
   }
 
   /** Connects (starting the embedded server if no DATABASE_URL), migrates and opens the pool. */
@@ -82,8 +95,31 @@ public final class Database implements AutoCloseable {
       var net = net(config);
       var pool =
           PgBuilder.pool().with(poolOptions).with(net).connectingTo(options).using(vertx).build();
+      // Sharded, a read goes through postgres_fdw to the shards and lasts milliseconds: pipelined
+      // behind one another on a few connections they would queue, so every statement uses the pool.
+      int pipelined = c.sharded() ? 0 : c.statementConnections();
+      Optional<io.vertx.sqlclient.SqlClient> readOnly =
+          pipelined == 0
+              ? Optional.empty()
+              : Optional.of(
+                  PgBuilder.client()
+                      .with(
+                          new PoolOptions(poolOptions)
+                              .setName("hotpath-db-pipelined")
+                              .setMaxSize(pipelined)
+                              // a connection opens on the event loop of the statement that
+                              // needed it, not round-robin (see connectAhead)
+                              .setEventLoopSize(0))
+                      .with(net)
+                      .connectingTo(options)
+                      .using(vertx)
+                      .build());
       LOG.info(
-          "database pool: {} connections, pipelining limit {}", c.poolSize(), c.pipeliningLimit());
+          "database pool: {} connections; read-only statements: {}",
+          c.poolSize(),
+          readOnly.isPresent()
+              ? "up to " + pipelined + " pipelined connections, " + c.pipeliningLimit() + " each"
+              : "on the pool");
       Optional<Replica> replica =
           config
               .replica()
@@ -110,11 +146,21 @@ public final class Database implements AutoCloseable {
                   c.poolSize(),
                   config.replica().maxLag().toMillis()));
       connectAhead(pool, Math.min(c.poolSize(), config.http().eventLoops()));
-      var target = statements.decorate(options, StatementTarget.of(pool));
+      readOnly.ifPresent(r -> connectAhead(vertx, r));
+      var pooled = StatementTarget.of(pool);
+      var target = statements.decorate(options, pooled);
+      // an extension that replaced the pool (the benchmark's naive profile) gets every statement
+      var readTarget = target == pooled ? readOnly.map(StatementTarget::of).orElse(target) : target;
       var db =
           new Db(
-              pool, observer, replica, target, () -> poolState.apply("hotpath-db"), time.ticker());
-      return new Database(embedded, options, db, replica);
+              pool,
+              observer,
+              replica,
+              target,
+              readTarget,
+              () -> poolState.apply("hotpath-db"),
+              time.ticker());
+      return new Database(embedded, options, db, replica, readOnly);
     } catch (RuntimeException e) {
       embedded.ifPresent(EmbeddedPostgresServer::close);
       throw e;
@@ -136,6 +182,33 @@ public final class Database implements AutoCloseable {
       io.vertx.core.Future.join(opened).await(10, TimeUnit.SECONDS);
     } catch (Exception e) {
       LOG.warn("opening database connections ahead of the first request: {}", e.toString());
+    }
+  }
+
+  /**
+   * Opens the pipelined connections one event loop at a time (a statement from a context on each of
+   * Vert.x's event loops, the next only once the previous connected), so that each event loop has
+   * its own before the first request: the client opens a connection on the loop whose statement
+   * needed it, and lends one on another loop only when that loop has none, at the cost of a thread
+   * hop each way. Vert.x's internal context builder is the one way to name the loop. Blocking:
+   * start-up only.
+   */
+  private static void connectAhead(Vertx vertx, io.vertx.sqlclient.SqlClient client) {
+    var internal = (io.vertx.core.internal.VertxInternal) vertx;
+    for (var executor : internal.nettyEventLoopGroup()) {
+      var done = io.vertx.core.Promise.<Void>promise();
+      internal
+          .contextBuilder()
+          .withEventLoop((io.netty.channel.EventLoop) executor)
+          .build()
+          .runOnContext(v -> client.query("SELECT 1").execute().<Void>mapEmpty().onComplete(done));
+      try {
+        done.future().await(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.warn(
+            "opening pipelined database connections ahead of the first request: {}", e.toString());
+        return;
+      }
     }
   }
 
@@ -224,6 +297,7 @@ public final class Database implements AutoCloseable {
   @Override
   public void close() {
     replica.ifPresent(Replica::close);
+    pipelined.ifPresent(p -> p.close().await());
     db.pool().close().await();
     embedded.ifPresent(EmbeddedPostgresServer::close);
   }

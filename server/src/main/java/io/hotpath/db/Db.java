@@ -26,34 +26,39 @@ import java.util.function.Supplier;
  * replica for lag-tolerant reads) and its failures translated once ({@link DbErrors}: an unusable
  * database is a 503 that says the pool's state and how long the statement waited).
  *
- * <p>The pool is the reactive client's: connections are pipelined (DB_PIPELINING_LIMIT) and
- * prepared statements are cached per connection.
+ * <p>Read-only statements outside a transaction go to pipelined connections (many statements in
+ * flight on one, DB_STATEMENT_CONNECTIONS); transactions and statements that write or lock take a
+ * pool connection whole ({@link Database} says why). Prepared statements are cached per connection.
  */
 public final class Db extends Sql.Statements {
   private final Pool pool;
   private final Observer observer;
   private final Optional<Replica> replica;
   private final StatementTarget target;
+  private final StatementTarget readTarget;
   private final Supplier<DbErrors.PoolState> poolState;
   private final LongSupplier ticker;
   private final LongAdder statements = new LongAdder();
   private final Sql reads;
 
   /**
-   * Statements go to {@code target} (the pool unless an extension says otherwise), transactions to
-   * {@code pool}; lag-tolerant reads to {@code replica} when present and fresh enough.
+   * Read-only statements go to {@code readTarget}, other statements to {@code target} (the pool
+   * unless an extension says otherwise), transactions to {@code pool}; lag-tolerant reads to {@code
+   * replica} when present and fresh enough.
    */
   public Db(
       Pool pool,
       Observer observer,
       Optional<Replica> replica,
       StatementTarget target,
+      StatementTarget readTarget,
       Supplier<DbErrors.PoolState> poolState,
       LongSupplier ticker) {
     this.pool = pool;
     this.observer = observer;
     this.replica = replica;
     this.target = target;
+    this.readTarget = readTarget;
     this.poolState = poolState;
     this.ticker = ticker;
     this.reads = replica.isPresent() ? new Reads(replica.get()) : this;
@@ -66,6 +71,7 @@ public final class Db extends Sql.Statements {
         observer,
         Optional.empty(),
         StatementTarget.of(pool),
+        StatementTarget.of(pool),
         () -> new DbErrors.PoolState(-1, -1, -1),
         System::nanoTime);
   }
@@ -76,7 +82,14 @@ public final class Db extends Sql.Statements {
    * requests cost.
    */
   public Db background() {
-    return new Db(pool, observer, Optional.empty(), StatementTarget.of(pool), poolState, ticker);
+    return new Db(
+        pool,
+        observer,
+        Optional.empty(),
+        StatementTarget.of(pool),
+        StatementTarget.of(pool),
+        poolState,
+        ticker);
   }
 
   /**
@@ -97,9 +110,66 @@ public final class Db extends Sql.Statements {
 
   private Future<RowSet<Row>> onPrimary(String sql, Function<SqlClient, Future<RowSet<Row>>> st) {
     long t0 = ticker.getAsLong();
-    return attempts(() -> target.run(c -> observed(sql, st.apply(c))), 1)
+    var on = readOnly(sql) ? readTarget : target;
+    return attempts(() -> on.run(c -> observed(sql, st.apply(c))), 1)
         .recover(t -> translated(t, t0));
   }
+
+  /**
+   * Whether {@code sql} only reads, so it may share a pipelined connection: a plain SELECT that
+   * neither locks rows nor calls what writes. Anything else (every WITH, since a CTE may write)
+   * takes a pool connection, where waiting for a lock holds up nothing but itself. SQL here is the
+   * code's own text, never a client's; the answer is kept per text (the texts are a bounded set
+   * built by the code: at most {@link #KEPT_CLASSIFICATIONS} are kept, beyond that it is worked out
+   * each time).
+   */
+  static boolean readOnly(String sql) {
+    var known = CLASSIFIED.get(sql);
+    if (known != null) {
+      return known;
+    }
+    boolean r = classify(sql);
+    if (CLASSIFIED.size() < KEPT_CLASSIFICATIONS) {
+      CLASSIFIED.put(sql, r);
+    }
+    return r;
+  }
+
+  private static final int KEPT_CLASSIFICATIONS = 4096;
+  private static final java.util.concurrent.ConcurrentHashMap<String, Boolean> CLASSIFIED =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static boolean classify(String sql) {
+    int i = 0;
+    while (i < sql.length() && Character.isWhitespace(sql.charAt(i))) {
+      i++;
+    }
+    if (!sql.regionMatches(true, i, "SELECT", 0, 6)) {
+      return false;
+    }
+    var lower = sql.toLowerCase(java.util.Locale.ROOT).replaceAll("\\s+", " ");
+    for (var writes : WRITES_OR_LOCKS) {
+      if (lower.contains(writes)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static final java.util.List<String> WRITES_OR_LOCKS =
+      java.util.List.of(
+          "for update",
+          "for share",
+          "for no key update",
+          "for key share",
+          "nextval(",
+          "setval(",
+          "pg_advisory",
+          "pg_notify(",
+          "set_config(",
+          "insert ",
+          "update ",
+          "delete ");
 
   /**
    * How many times a statement or transaction is run when it fails with a serialization failure or
