@@ -133,12 +133,12 @@ public final class Hotpath implements AutoCloseable {
     return servers.managementPort() < 0 ? servers.port() : servers.managementPort();
   }
 
-  /** The database door, for tests that count statements. */
   /** The Vert.x instance (tests that must run on its event loops). */
   public io.vertx.core.Vertx vertx() {
     return infra.vertx();
   }
 
+  /** The database door, for tests that count statements. */
   public Db db() {
     return infra.database().db();
   }

@@ -24,6 +24,45 @@ public final class TestServer {
   private static final AtomicLong SEQ = new AtomicLong();
   private static volatile TestServer instance;
 
+  /**
+   * The data folders {@link #config} made (an embedded PostgreSQL each, about 40 MB): deleted when
+   * the test JVM exits, after the shared server stops. Left behind, a few hundred CI runs filled
+   * the disk and the next run's initdb failed.
+   */
+  private static final java.util.Queue<Path> DATA_DIRS =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  static {
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  var shared = instance;
+                  if (shared != null) {
+                    shared.app.close();
+                  }
+                  DATA_DIRS.forEach(TestServer::deleteQuietly);
+                },
+                "test-data-cleanup"));
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try (var paths = Files.walk(dir)) {
+      paths
+          .sorted(java.util.Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.deleteIfExists(p);
+                } catch (IOException e) {
+                  // a server a test left running still holds it: nothing else to do at exit
+                }
+              });
+    } catch (IOException | java.io.UncheckedIOException e) {
+      // already gone, or unreadable: nothing else to do at exit
+    }
+  }
+
   public final Hotpath app;
   public final HttpClient http =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -40,8 +79,8 @@ public final class TestServer {
     if (instance == null) {
       synchronized (TestServer.class) {
         if (instance == null) {
+          // stopped at exit by the cleanup hook above, before its data folder is deleted
           instance = new TestServer(Hotpath.start(config(Map.of())));
-          Runtime.getRuntime().addShutdownHook(new Thread(instance.app::close));
         }
       }
     }
@@ -59,7 +98,9 @@ public final class TestServer {
       // every versioned answer is rebuilt and compared with what its fingerprint kept: a
       // fingerprint that misses an input fails the test that changes it (500)
       env.put("VERIFY_CACHED_RESPONSES", "on");
-      env.put("DATA_DIR", Files.createTempDirectory("hotpath-test").toString());
+      var dir = Files.createTempDirectory("hotpath-test");
+      DATA_DIRS.add(dir);
+      env.put("DATA_DIR", dir.toString());
       env.putAll(overrides);
       return Config.fromEnv(env);
     } catch (IOException e) {
@@ -203,7 +244,10 @@ public final class TestServer {
     }
   }
 
+  /** A temporary folder deleted when the test JVM exits. */
   static Path tempDir(String prefix) throws IOException {
-    return Files.createTempDirectory(prefix);
+    var dir = Files.createTempDirectory(prefix);
+    DATA_DIRS.add(dir);
+    return dir;
   }
 }

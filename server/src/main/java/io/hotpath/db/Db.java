@@ -26,9 +26,11 @@ import java.util.function.Supplier;
  * replica for lag-tolerant reads) and its failures translated once ({@link DbErrors}: an unusable
  * database is a 503 that says the pool's state and how long the statement waited).
  *
- * <p>Read-only statements outside a transaction go to pipelined connections (many statements in
- * flight on one, DB_STATEMENT_CONNECTIONS); transactions and statements that write or lock take a
- * pool connection whole ({@link Database} says why). Prepared statements are cached per connection.
+ * <p>Transactions and statements outside one take a pool connection whole: a Vert.x {@code Pool}
+ * does not pipeline, whatever DB_PIPELINING_LIMIT says. With DB_STATEMENT_CONNECTIONS above 0,
+ * read-only statements outside a transaction go to pipelined connections instead (many statements
+ * in flight on one; {@link Database} says why only those). Prepared statements are cached per
+ * connection.
  */
 public final class Db extends Sql.Statements {
   private final Pool pool;
@@ -110,7 +112,7 @@ public final class Db extends Sql.Statements {
 
   private Future<RowSet<Row>> onPrimary(String sql, Function<SqlClient, Future<RowSet<Row>>> st) {
     long t0 = ticker.getAsLong();
-    var on = readOnly(sql) ? readTarget : target;
+    var on = readTarget != target && readOnly(sql) ? readTarget : target;
     return attempts(() -> on.run(c -> observed(sql, st.apply(c))), 1)
         .recover(t -> translated(t, t0));
   }
