@@ -165,4 +165,57 @@ class RepresentationsTest {
       }
     }
   }
+
+  double recompressed() {
+    return s.metric("hotpath_http_representations_total{result=\"recompressed\"");
+  }
+
+  byte[] fetch(String slug, String coding) throws Exception {
+    var resp =
+        s.http.send(
+            HttpRequest.newBuilder(URI.create(s.base + "/api/articles/" + slug))
+                .header("Accept-Encoding", coding)
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(resp.headers().firstValue("Content-Encoding")).as(coding).hasValue(coding);
+    return resp.body();
+  }
+
+  static String decoded(String coding, byte[] body) throws Exception {
+    byte[] plain =
+        coding.equals("br")
+            ? Decoder.decompress(body).getDecompressedData()
+            : new GZIPInputStream(new ByteArrayInputStream(body)).readAllBytes();
+    return new String(plain, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void an_answer_is_compressed_cheaply_when_built_and_better_once_when_served_again()
+      throws Exception {
+    String t = s.register("rep5_" + TestServer.uid());
+    String slug = s.article(t, "Recompressed " + TestServer.uid(), "a");
+    var words = new String[] {"cache", "edge", "vary", "token", "shard", "pool", "loop", "byte"};
+    var random = new java.util.Random(42);
+    var text = new StringBuilder();
+    while (text.length() < 6000) {
+      text.append(words[random.nextInt(words.length)]).append(random.nextInt(1000)).append(' ');
+    }
+    s.put("/api/articles/" + slug, "{\"article\":{\"body\":\"" + text + "\"}}", t);
+    String identity = s.get("/api/articles/" + slug, null).body();
+    Brotli4jLoader.ensureAvailability();
+    for (String coding : new String[] {"br", "gzip"}) {
+      double before = recompressed();
+      byte[] built = fetch(slug, coding);
+      assertThat(recompressed()).as(coding + ": built").isEqualTo(before);
+      byte[] second = fetch(slug, coding);
+      assertThat(recompressed()).as(coding + ": second use").isEqualTo(before + 1);
+      byte[] third = fetch(slug, coding);
+      assertThat(recompressed()).as(coding + ": third use").isEqualTo(before + 1);
+      assertThat(second.length).as(coding + ": better the second time").isLessThan(built.length);
+      assertThat(third).as(coding + ": then kept").isEqualTo(second);
+      for (byte[] b : new byte[][] {built, second, third}) {
+        assertThat(decoded(coding, b)).as(coding).isEqualTo(identity);
+      }
+    }
+  }
 }

@@ -82,9 +82,21 @@ final class ArticleRepository {
   }
 
   /** Inserts the article unless the slug is taken; returns its id and creation time, or null. */
-  static Future<Created> insert(
-      Sql tx, String slug, String title, String description, String body, long author) {
-    return tx.query(ArticleQueries.INSERT, Tuple.of(slug, title, description, body, author))
+  /**
+   * Publishes the article with its tags in one statement; null when {@code slug} is taken (nothing
+   * written then).
+   */
+  static Future<Created> publish(
+      Sql sql,
+      String slug,
+      String title,
+      String description,
+      String body,
+      long author,
+      List<String> tags) {
+    return sql.query(
+            ArticleQueries.PUBLISH,
+            Tuple.of(slug, title, description, body, author, tags.toArray(String[]::new)))
         .map(
             rs -> {
               if (rs.size() == 0) {

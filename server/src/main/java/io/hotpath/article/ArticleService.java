@@ -83,16 +83,12 @@ final class ArticleService {
                     : Future.succeededFuture(v));
   }
 
-  /** Creates an article (a distinct slug even for a repeated title) in one transaction. */
+  /** Creates an article (a distinct slug even for a repeated title), one statement per attempt. */
   Future<ArticleView> create(
       long author, String title, String description, String body, List<String> tags) {
     var tagNames = normalise(tags);
     String base = Slugs.of(title);
-    return db.inTransaction(
-            tx ->
-                insertWithFreeSlug(tx, base, 0, title, description, body, author)
-                    .compose(
-                        c -> ArticleRepository.tag(tx, c.id(), c.createdAt(), tagNames).map(c)))
+    return publishWithFreeSlug(base, 0, title, description, body, author, tagNames)
         .compose(
             c ->
                 Future.all(
@@ -185,31 +181,17 @@ final class ArticleService {
   }
 
   /**
-   * Marks the article as a favorite of {@code user} (idempotent): one row and the count's trigger
-   * in one transaction, with the author's notification; then exactly the keys it changed are
-   * invalidated (the pair's flag, the article's count), and the answer is built from the article as
-   * cached with the count moved, not read again.
+   * Marks the article as a favorite of {@code user} (idempotent): one row, the count's trigger and
+   * the author's notification in one statement; then exactly the keys it changed are invalidated
+   * (the pair's flag, the article's count), and the answer is built from the article as cached with
+   * the count moved, not read again.
    */
   Future<ArticleView> favorite(long user, String slug) {
     return existing(slug)
         .compose(
             core ->
-                db.inTransaction(
-                        tx ->
-                            Favorites.add(tx, user, core.id())
-                                .compose(
-                                    added ->
-                                        added
-                                            ? notifications
-                                                .enqueue(
-                                                    tx,
-                                                    core.authorId(),
-                                                    "favorite",
-                                                    user,
-                                                    core.id(),
-                                                    null)
-                                                .map(true)
-                                            : Future.succeededFuture(false)))
+                favorites
+                    .add(notifications, user, core.id(), core.authorId())
                     .compose(added -> toggled(user, core, true, added ? 1 : 0)));
   }
 
@@ -268,16 +250,16 @@ final class ArticleService {
 
   private record Updated(long id, String oldSlug, String newSlug, List<String> oldTags) {}
 
-  private Future<ArticleRepository.Created> insertWithFreeSlug(
-      Sql tx,
+  private Future<ArticleRepository.Created> publishWithFreeSlug(
       String base,
       int attempt,
       String title,
       String description,
       String body,
-      long author) {
+      long author,
+      List<String> tags) {
     String slug = attempt == 0 ? base : Slugs.withSuffix(base);
-    return ArticleRepository.insert(tx, slug, title, description, body, author)
+    return ArticleRepository.publish(db, slug, title, description, body, author, tags)
         .compose(
             c -> {
               if (c != null) {
@@ -286,7 +268,7 @@ final class ArticleService {
               if (attempt + 1 >= SLUG_ATTEMPTS) {
                 return Future.failedFuture(new ApiException.Conflict("slug"));
               }
-              return insertWithFreeSlug(tx, base, attempt + 1, title, description, body, author);
+              return publishWithFreeSlug(base, attempt + 1, title, description, body, author, tags);
             });
   }
 

@@ -2,6 +2,7 @@ package io.hotpath.comment;
 
 import io.hotpath.db.Sql;
 import io.hotpath.kernel.Timestamps;
+import io.hotpath.notify.Notifications;
 import io.hotpath.social.ProfileView;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
@@ -25,15 +26,21 @@ final class CommentRepository {
    * $1 author, $2 body, $3 article id: inserts and returns the comment with its author in one round
    * trip; no row when the article does not exist.
    */
-  static final String ADD =
-      """
-      WITH ins AS (
-          INSERT INTO comments (article_id, author_id, body)
-          SELECT a.id, $1, $2 FROM articles a WHERE a.id = $3
-          RETURNING id, article_id, author_id, body, created_at, updated_at)
-      SELECT ins.id, ins.body, ins.created_at, ins.updated_at, u.username, u.bio, u.image, false AS following,
-             ins.article_id, a.author_id AS article_author_id
-      FROM ins JOIN users u ON u.id = ins.author_id JOIN articles a ON a.id = $3 AND a.id = ins.article_id""";
+  static final Notifications.Notifying ADD =
+      Notifications.notifying(
+          """
+          ins AS (
+              INSERT INTO comments (article_id, author_id, body)
+              SELECT a.id, $1, $2 FROM articles a WHERE a.id = $3
+              RETURNING id, article_id, author_id, body, created_at, updated_at),
+          added AS (
+              SELECT ins.id, ins.body, ins.created_at, ins.updated_at, u.username, u.bio, u.image,
+                     false AS following, ins.article_id, a.author_id AS article_author_id
+              FROM ins JOIN users u ON u.id = ins.author_id
+              JOIN articles a ON a.id = $3 AND a.id = ins.article_id)""",
+          "SELECT article_author_id AS recipient_id, article_id, id AS comment_id FROM added",
+          "SELECT * FROM added",
+          3);
 
   /**
    * $1 viewer, $2 article id, $3 limit, $4 offset. The article row is always returned (so "no
@@ -91,8 +98,14 @@ final class CommentRepository {
   }
 
   /** Adds the comment in {@code tx}; null when the article does not exist. */
-  static Future<Added> add(Sql tx, long author, String body, long article) {
-    return tx.query(ADD, Tuple.of(author, body, article))
+  /**
+   * Adds the comment and notifies the article's author, in one statement; null when the article
+   * does not exist.
+   */
+  static Future<Added> add(
+      Notifications notifications, Sql sql, long author, String body, long article) {
+    return notifications
+        .write(sql, ADD, Tuple.of(author, body, article), "comment", author)
         .map(
             rs -> {
               if (rs.size() == 0) {

@@ -143,22 +143,7 @@ final class CommentService {
   }
 
   private Future<CommentView> add(long author, String slug, long article, String body) {
-    return db.inTransaction(
-            tx ->
-                CommentRepository.add(tx, author, body, article)
-                    .compose(
-                        a ->
-                            a == null
-                                ? Future.succeededFuture(a)
-                                : notifications
-                                    .enqueue(
-                                        tx,
-                                        a.articleAuthorId(),
-                                        "comment",
-                                        author,
-                                        a.articleId(),
-                                        a.view().id())
-                                    .map(a)))
+    return CommentRepository.add(notifications, db, author, body, article)
         .compose(
             a ->
                 a == null

@@ -41,6 +41,7 @@ public final class Db extends Sql.Statements {
   private final Supplier<DbErrors.PoolState> poolState;
   private final LongSupplier ticker;
   private final LongAdder statements = new LongAdder();
+  private final LongAdder transactions = new LongAdder();
   private final Sql reads;
 
   /**
@@ -230,6 +231,7 @@ public final class Db extends Sql.Statements {
    */
   public <T> Future<T> inTransaction(Function<Sql, Future<T>> work) {
     long t0 = ticker.getAsLong();
+    transactions.increment();
     return attempts(() -> pool.withTransaction(conn -> work.apply(new Tx(conn))), 1)
         .recover(t -> translated(t, t0));
   }
@@ -237,6 +239,14 @@ public final class Db extends Sql.Statements {
   /** Statements run since start (BEGIN/COMMIT not included). */
   public long statementsExecuted() {
     return statements.sum();
+  }
+
+  /**
+   * Transactions begun since start (each costs a BEGIN and a COMMIT round trip besides its
+   * statements).
+   */
+  public long transactionsBegun() {
+    return transactions.sum();
   }
 
   /** The underlying pool, for health checks and shutdown. */

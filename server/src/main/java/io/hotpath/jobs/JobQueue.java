@@ -19,8 +19,9 @@ import java.util.List;
  * The durable job queue in PostgreSQL, with all of its SQL.
  *
  * <ul>
- *   <li><b>Transactional enqueue</b>: {@link #enqueue} takes the caller's transaction, so a job
- *       exists exactly when the business write that caused it commits.
+ *   <li><b>Transactional enqueue</b>: {@link #enqueue} takes the caller's transaction, and {@link
+ *       #insertFrom} puts the job in the write's own statement, so a job exists exactly when the
+ *       business write that caused it commits.
  *   <li><b>Claiming</b> uses {@code FOR UPDATE SKIP LOCKED} on the partial index of due jobs: any
  *       number of workers on any number of instances share the table, and never the same job.
  *   <li><b>Leases</b>: a claimed job is {@code running} until {@code locked_until}; a worker that
@@ -100,6 +101,27 @@ public final class JobQueue {
     return tx.query(
             INSERT, Tuple.of(kind, payload, maxAttempts, now(), RequestScope.currentRequestId()))
         .map(rs -> rs.iterator().next().getLong("id"));
+  }
+
+  /**
+   * The job INSERT fed by {@code rows}, a SELECT of {@code kind} and {@code payload} (jsonb), for a
+   * write that queues its jobs in the same statement as itself (a data-modifying WITH item): no
+   * transaction, one round trip. Parameters {@code $first} to {@code $first + 2} are {@link
+   * #insertArgs}'s, added in that order after the write's own.
+   */
+  public static String insertFrom(String rows, int first) {
+    return """
+        INSERT INTO jobs (kind, payload, max_attempts, run_at, request_id)
+        SELECT r.kind, r.payload, $%d::int, $%d::timestamptz, $%d::text FROM (%s) r
+        RETURNING id"""
+        .formatted(first, first + 1, first + 2, rows);
+  }
+
+  /** Adds the values of {@link #insertFrom}'s parameters to {@code args}. */
+  public Tuple insertArgs(Tuple args) {
+    return args.addInteger(maxAttempts)
+        .addOffsetDateTime(now())
+        .addString(RequestScope.currentRequestId());
   }
 
   /** The job's status (queued, running, done, dead) with its attempts and last error, or null. */

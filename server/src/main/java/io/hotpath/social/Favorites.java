@@ -4,6 +4,7 @@ import io.hotpath.cache.CacheSettings;
 import io.hotpath.cache.Caches;
 import io.hotpath.cache.TwoLevelCache;
 import io.hotpath.db.Sql;
+import io.hotpath.notify.Notifications;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -18,7 +19,7 @@ import java.util.Set;
  * Who favorited which article: the social feature's face for it. Flags are cached per (user,
  * article) pair, so a page of twenty articles asks for twenty keys in one batch (one statement for
  * all misses), and a toggle invalidates exactly the one pair it changed, never a whole set. The
- * favorites count on the article row is kept by a trigger in the same transaction as the toggle.
+ * favorites count on the article row is kept by a trigger in the same statement as the toggle.
  */
 public final class Favorites {
   private final TwoLevelCache<Boolean> flags;
@@ -50,9 +51,14 @@ public final class Favorites {
             });
   }
 
-  /** Adds the favorite in {@code tx}; true when it is new. */
-  public static Future<Boolean> add(Sql tx, long user, long article) {
-    return tx.query(SocialRepository.FAVORITE_ADD, Tuple.of(user, article))
+  /**
+   * Adds the favorite, and when it is new notifies {@code author}, in one statement (no
+   * transaction); true when it is new.
+   */
+  public Future<Boolean> add(Notifications notifications, long user, long article, long author) {
+    return notifications
+        .write(
+            sql, SocialRepository.FAVORITE_ADD, Tuple.of(user, article, author), "favorite", user)
         .map(rs -> rs.size() > 0);
   }
 

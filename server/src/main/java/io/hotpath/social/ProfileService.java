@@ -72,16 +72,8 @@ final class ProfileService {
                 return Future.failedFuture(
                     new ApiException.Invalid("profile", "cannot follow yourself"));
               }
-              // the new follower notification is queued in the follow's own transaction
-              return db.inTransaction(
-                      tx ->
-                          SocialRepository.follow(tx, viewer, p.id())
-                              .compose(
-                                  added ->
-                                      added
-                                          ? notifications.enqueue(
-                                              tx, p.id(), "follow", viewer, null, null)
-                                          : Future.<Void>succeededFuture()))
+              // the new follower's notification is queued by the follow's own statement
+              return repo.follow(notifications, viewer, p.id())
                   .compose(v -> invalidate(viewer))
                   .map(v -> withFollowing(p.view(), true));
             });

@@ -2,6 +2,7 @@ package io.hotpath.social;
 
 import io.hotpath.db.Rows;
 import io.hotpath.db.Sql;
+import io.hotpath.notify.Notifications;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -19,9 +20,18 @@ final class SocialRepository {
                  SELECT 1 FROM follows f WHERE f.follower_id = $1 AND f.followee_id = u.id)) AS following
       FROM users u WHERE u.username = $2""";
 
-  static final String FOLLOW =
-      """
-      INSERT INTO follows (follower_id, followee_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING follower_id""";
+  /** $1 follower, $2 followee: one row when it is new; the followee is notified. */
+  static final Notifications.Notifying FOLLOW =
+      Notifications.notifying(
+          """
+          added AS (INSERT INTO follows (follower_id, followee_id) VALUES ($1, $2)
+                    ON CONFLICT DO NOTHING RETURNING followee_id)""",
+          """
+          SELECT followee_id AS recipient_id, NULL::bigint AS article_id, NULL::bigint AS comment_id
+          FROM added""",
+          "SELECT followee_id FROM added",
+          2);
+
   static final String UNFOLLOW = "DELETE FROM follows WHERE follower_id = $1 AND followee_id = $2";
 
   static final String PROFILES_BY_IDS =
@@ -37,10 +47,14 @@ final class SocialRepository {
       FROM unnest($1::bigint[]) AS u""";
 
   /** $1 user, $2 article: adds the favorite; one row when it is new. */
-  static final String FAVORITE_ADD =
-      """
-      INSERT INTO favorites (user_id, article_id) VALUES ($1, $2)
-      ON CONFLICT DO NOTHING RETURNING article_id""";
+  static final Notifications.Notifying FAVORITE_ADD =
+      Notifications.notifying(
+          """
+          added AS (INSERT INTO favorites (user_id, article_id) VALUES ($1, $2)
+                    ON CONFLICT DO NOTHING RETURNING article_id)""",
+          "SELECT $3::bigint AS recipient_id, article_id, NULL::bigint AS comment_id FROM added",
+          "SELECT article_id FROM added",
+          3);
 
   /** $1 user, $2 article: removes it; one row when there was one. */
   static final String FAVORITE_REMOVE =
@@ -70,8 +84,11 @@ final class SocialRepository {
   }
 
   /** Follows in {@code tx}; true when the follow is new. */
-  static Future<Boolean> follow(Sql tx, long follower, long followee) {
-    return tx.query(FOLLOW, Tuple.of(follower, followee)).map(rs -> rs.size() > 0);
+  /** One statement: the follow, and the followee's notification when it is new. */
+  Future<Boolean> follow(Notifications notifications, long follower, long followee) {
+    return notifications
+        .write(sql, FOLLOW, Tuple.of(follower, followee), "follow", follower)
+        .map(rs -> rs.size() > 0);
   }
 
   Future<Void> unfollow(long follower, long followee) {
