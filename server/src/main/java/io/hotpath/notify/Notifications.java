@@ -112,9 +112,10 @@ public final class Notifications implements JobHandler, AutoCloseable {
   public record Notifying(String sql, int writeArgs) {}
 
   /**
-   * Runs {@code write} with its own {@code args}: a notification of {@code type} by {@code actor}
-   * is queued in the same statement, not to oneself and not again within the window. The rows are
-   * the write's answer.
+   * Runs {@code write} with its own {@code args} (a fresh tuple: the notification's and the job's
+   * parameters are added to it): a notification of {@code type} by {@code actor} is queued in the
+   * same statement, not to oneself and not again within the window. The rows are the write's
+   * answer.
    */
   public Future<RowSet<Row>> write(Sql sql, Notifying write, Tuple args, String type, long actor) {
     if (args.size() != write.writeArgs()) {

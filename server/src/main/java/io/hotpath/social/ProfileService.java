@@ -11,7 +11,6 @@ import java.util.Map;
  * without them, one statement ({@link SocialRepository#PROFILE}).
  */
 final class ProfileService {
-  private final io.hotpath.db.Db db;
   private final SocialRepository repo;
   private final Profiles profiles;
   private final io.hotpath.notify.Notifications notifications;
@@ -22,7 +21,6 @@ final class ProfileService {
       Profiles profiles,
       io.hotpath.notify.Notifications notifications,
       boolean cachedReads) {
-    this.db = db;
     this.cachedReads = cachedReads;
     this.repo = new SocialRepository(db);
     this.profiles = profiles;
