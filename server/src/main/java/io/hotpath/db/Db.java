@@ -69,14 +69,14 @@ public final class Db extends Sql.Statements {
 
   /** A door to {@code pool} alone: no replica, no extension (tests, tools). */
   public static Db on(Pool pool, Observer observer) {
-    return new Db(
-        pool,
-        observer,
-        Optional.empty(),
-        StatementTarget.of(pool),
-        StatementTarget.of(pool),
-        () -> new DbErrors.PoolState(-1, -1, -1),
-        System::nanoTime);
+    return poolOnly(pool, observer, () -> new DbErrors.PoolState(-1, -1, -1), System::nanoTime);
+  }
+
+  /** Every statement and transaction on {@code pool}, on the primary. */
+  private static Db poolOnly(
+      Pool pool, Observer observer, Supplier<DbErrors.PoolState> poolState, LongSupplier ticker) {
+    var target = StatementTarget.of(pool);
+    return new Db(pool, observer, Optional.empty(), target, target, poolState, ticker);
   }
 
   /**
@@ -85,14 +85,7 @@ public final class Db extends Sql.Statements {
    * requests cost.
    */
   public Db background() {
-    return new Db(
-        pool,
-        observer,
-        Optional.empty(),
-        StatementTarget.of(pool),
-        StatementTarget.of(pool),
-        poolState,
-        ticker);
+    return poolOnly(pool, observer, poolState, ticker);
   }
 
   /**
