@@ -147,21 +147,9 @@ class RepresentationsTest {
     Brotli4jLoader.ensureAvailability();
     for (int round = 0; round < 2; round++) { // built, then kept
       for (String coding : new String[] {"br", "gzip"}) {
-        var resp =
-            s.http.send(
-                HttpRequest.newBuilder(URI.create(s.base + "/api/articles/" + slug))
-                    .header("Accept-Encoding", coding)
-                    .build(),
-                HttpResponse.BodyHandlers.ofByteArray());
-        assertThat(resp.headers().firstValue("Content-Encoding")).as(coding).hasValue(coding);
-        assertThat(resp.body().length).as(coding).isLessThan(identity.length() / 4);
-        byte[] plain =
-            coding.equals("br")
-                ? Decoder.decompress(resp.body()).getDecompressedData()
-                : new GZIPInputStream(new ByteArrayInputStream(resp.body())).readAllBytes();
-        assertThat(new String(plain, java.nio.charset.StandardCharsets.UTF_8))
-            .as(coding)
-            .isEqualTo(identity);
+        byte[] body = fetch(slug, coding);
+        assertThat(body.length).as(coding).isLessThan(identity.length() / 4);
+        assertThat(decoded(coding, body)).as(coding).isEqualTo(identity);
       }
     }
   }

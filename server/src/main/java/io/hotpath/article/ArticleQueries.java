@@ -69,23 +69,16 @@ final class ArticleQueries {
       FROM follows fo JOIN users u ON u.id = fo.followee_id WHERE fo.follower_id = $1""";
 
   /**
-   * No row back = the slug is taken. The conflict target is left out: the id is always generated,
-   * so the slug is the only key that can conflict, and a sharded directory (whose partitioned table
-   * cannot hold a unique index) answers the same through its slug directory.
-   */
-  static final String INSERT =
-      """
-      INSERT INTO articles (slug, title, description, body, author_id) VALUES ($1, $2, $3, $4, $5)
-      ON CONFLICT DO NOTHING RETURNING id, created_at""";
-
-  /**
    * Publishes: the article (no row when the slug is taken), its tags (created when new) and the
    * links, in one statement, so a publish holds a connection for one round trip instead of a
    * transaction's five. $6 the distinct tag names. Tags come back from the upsert itself ({@code DO
    * UPDATE}, which returns existing rows too): a tag another writer created after this statement's
    * snapshot is invisible to a SELECT here but not to the upsert, which waits for it. Tags are
    * upserted in name order so concurrent writers lock them in the same order; the link trigger
-   * updates the same rows (their counts) right after.
+   * updates the same rows (their counts) right after. No row back = the slug is taken. The
+   * article's conflict target is left out: the id is always generated, so the slug is the only key
+   * that can conflict, and a sharded directory (whose partitioned table cannot hold a unique index)
+   * answers the same through its slug directory.
    */
   static final String PUBLISH =
       """

@@ -107,7 +107,9 @@ public final class Representations {
     this.notModified = counter(registry, "not_modified");
     this.recompressed = counter(registry, "recompressed");
     FunctionCounter.builder("hotpath.http.compression.seconds", compressNanos, n -> n.sum() / 1e9)
-        .description("time spent compressing versioned answers (once per version and coding)")
+        .description(
+            "time spent compressing versioned answers: fast when built, again better on their"
+                + " second use (bytes in and out count both)")
         .register(registry);
     FunctionCounter.builder("hotpath.http.compression.bytes.in", bytesIn, LongAdder::sum)
         .register(registry);
