@@ -154,8 +154,19 @@ final class ArticleQueries {
   static final String IDS_BY_SLUGS =
       "SELECT article_id AS id, slug FROM article_directory WHERE slug = ANY($1::text[])";
 
-  /** $1 follower, $2 limit, $3 offset: the feed page's ids only (views come from the cache). */
-  static final String FEED_IDS = feedPage();
+  /**
+   * $1 follower, $2 limit, $3 offset: the feed page's ids (views come from the cache), newest
+   * first, each row carrying the feed's total in {@code n}; an empty page is one row with a null
+   * id. Ids and total in one statement, so a feed page holds a pool connection for one round trip,
+   * not two (the feed is the one list whose ids are not cached: every read of it reaches the
+   * database).
+   */
+  static final String FEED_IDS_AND_COUNT =
+      "SELECT p.id, c.n FROM ("
+          + FEED_COUNT
+          + ") c LEFT JOIN ("
+          + feedPage()
+          + ") p ON true ORDER BY p.created_at DESC, p.id DESC";
 
   /**
    * The feed page's ids and creation times, newest first: each followee contributes at most

@@ -15,15 +15,15 @@ interface ArticleReads {
   /** A page of views and the filter's total. */
   record Page(Views views, long count) {}
 
-  /** A page of {@code viewer}'s feed, newest first. */
-  Future<Views> feed(long viewer, int limit, int offset);
+  /** A page of {@code viewer}'s feed, newest first, and the feed's total. */
+  Future<Page> feed(long viewer, int limit, int offset);
 
   /** The article with its body as {@code viewer} sees it: one view, or none. */
   Future<Views> bySlug(Long viewer, String slug);
 
   /**
-   * Views through the cache: id pages from the page cache ({@link ArticleLists}), feed pages from
-   * SQL, everything else from cached cores and profiles.
+   * Views through the cache: id pages from the page cache ({@link ArticleLists}), feed pages' ids
+   * and total from one statement, everything else from cached cores and profiles.
    */
   static ArticleReads cached(ArticleRepository repo, ArticleCache cache, ArticleLists lists) {
     return new ArticleReads() {
@@ -35,9 +35,9 @@ interface ArticleReads {
       }
 
       @Override
-      public Future<Views> feed(long viewer, int limit, int offset) {
+      public Future<Page> feed(long viewer, int limit, int offset) {
         return repo.feedIds(viewer, limit, offset)
-            .compose(ids -> cache.views(viewer, ids, false).map(Views.class::cast));
+            .compose(p -> cache.views(viewer, p.ids(), false).map(v -> new Page(v, p.count())));
       }
 
       @Override
@@ -66,8 +66,12 @@ interface ArticleReads {
       }
 
       @Override
-      public Future<Views> feed(long viewer, int limit, int offset) {
-        return repo.feed(viewer, limit, offset).map(Views.Built::new);
+      public Future<Page> feed(long viewer, int limit, int offset) {
+        Future<List<ArticleView>> page =
+            limit == 0 ? Future.succeededFuture(List.of()) : repo.feed(viewer, limit, offset);
+        var count = repo.feedCount(viewer);
+        return Future.all(page, count)
+            .map(v -> new Page(new Views.Built(page.result()), count.result()));
       }
 
       @Override

@@ -50,11 +50,26 @@ final class ArticleRepository {
     return sql.query(st.sql(), st.args()).map(ArticleRepository::ids);
   }
 
-  Future<List<Long>> feedIds(long viewer, int limit, int offset) {
+  /** A feed page's ids, newest first, and the feed's total, in one statement. */
+  Future<FeedIds> feedIds(long viewer, int limit, int offset) {
     return reads
-        .query(ArticleQueries.FEED_IDS, Tuple.of(viewer, limit, offset))
-        .map(ArticleRepository::ids);
+        .query(ArticleQueries.FEED_IDS_AND_COUNT, Tuple.of(viewer, limit, offset))
+        .map(
+            rs -> {
+              var ids = new java.util.ArrayList<Long>(rs.size());
+              long total = 0;
+              for (Row r : rs) {
+                total = r.getLong("n");
+                Long id = r.getLong("id");
+                if (id != null) {
+                  ids.add(id);
+                }
+              }
+              return new FeedIds(ids, total);
+            });
   }
+
+  record FeedIds(List<Long> ids, long count) {}
 
   private static List<Long> ids(RowSet<Row> rs) {
     return Rows.all(rs, r -> r.getLong("id"));

@@ -57,15 +57,7 @@ final class ArticleService {
 
   /** Newest articles by the authors {@code viewer} follows, and their total. */
   Future<Answer> feed(long viewer, int limit, int offset) {
-    Future<Views> page =
-        limit == 0
-            ? Future.succeededFuture(new Views.Built(List.of()))
-            : reads.feed(viewer, limit, offset);
-    return withCount(page, repo.feedCount(viewer));
-  }
-
-  private static Future<Answer> withCount(Future<Views> page, Future<Long> count) {
-    return Future.all(page, count).map(v -> listAnswer(page.result(), count.result()));
+    return reads.feed(viewer, limit, offset).map(p -> listAnswer(p.views(), p.count()));
   }
 
   private static Answer listAnswer(Views views, long count) {
