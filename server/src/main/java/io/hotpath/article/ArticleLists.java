@@ -65,11 +65,10 @@ final class ArticleLists {
               var all = new ArrayList<Future<Map.Entry<String, IdPage>>>(keys.size());
               for (String key : keys) {
                 var q = PageKey.parse(key);
-                var ids = primary.pageIdsOnPrimary(q.filter(), q.limit(), q.offset());
-                var count = primary.countOnPrimary(q.filter());
                 all.add(
-                    Future.all(ids, count)
-                        .map(v -> Map.entry(key, new IdPage(ids.result(), count.result()))));
+                    primary
+                        .pageOnPrimary(q.filter(), q.limit(), q.offset())
+                        .map(page -> Map.entry(key, page)));
               }
               return Future.all(all)
                   .map(

@@ -162,11 +162,11 @@ final class ArticleQueries {
    * database).
    */
   static final String FEED_IDS_AND_COUNT =
-      "SELECT p.id, c.n FROM ("
+      "SELECT ("
           + FEED_COUNT
-          + ") c LEFT JOIN ("
+          + ") AS n, ARRAY(SELECT p.id FROM ("
           + feedPage()
-          + ") p ON true ORDER BY p.created_at DESC, p.id DESC";
+          + ") p ORDER BY p.created_at DESC, p.id DESC) AS ids";
 
   /**
    * The feed page's ids and creation times, newest first: each followee contributes at most
@@ -223,10 +223,20 @@ final class ArticleQueries {
     }
   }
 
-  /** The ids of one page of the filtered list, newest first (views come from the cache). */
-  static Statement pageIds(Where f, int limit, int offset) {
+  /**
+   * The ids of one page of the filtered list, newest first (column {@code ids}, an array in page
+   * order; views come from the cache) and the filter's total ({@code n}) in one row of one
+   * statement: the page cache's loader holds a pool connection for one round trip instead of two.
+   * The count's parameters come first, the id query's are numbered after them.
+   */
+  static Statement pageIdsAndCount(Where f, int limit, int offset) {
+    var count = count(f);
     var args = Tuple.tuple();
-    return new Statement(idQuery(f, args, limit, offset), args);
+    for (int i = 0; i < count.args().size(); i++) {
+      args.addValue(count.args().getValue(i));
+    }
+    String ids = idQuery(f, args, limit, offset);
+    return new Statement("SELECT (" + count.sql() + ") AS n, ARRAY(" + ids + ") AS ids", args);
   }
 
   /**

@@ -34,45 +34,31 @@ final class ArticleRepository {
     return count(reads, ArticleQueries.Where.of(f));
   }
 
-  /** For the page cache: from the primary, so a page cached after a write includes it. */
-  Future<Long> countOnPrimary(ArticleQueries.Where f) {
-    return count(sql, f);
-  }
-
   private static Future<Long> count(Sql on, ArticleQueries.Where f) {
     var st = ArticleQueries.count(f);
     return on.query(st.sql(), st.args()).map(rs -> rs.iterator().next().getLong("n"));
   }
 
-  /** For the page cache: from the primary, so a page cached after a write includes it. */
-  Future<List<Long>> pageIdsOnPrimary(ArticleQueries.Where f, int limit, int offset) {
-    var st = ArticleQueries.pageIds(f, limit, offset);
-    return sql.query(st.sql(), st.args()).map(ArticleRepository::ids);
+  /**
+   * For the page cache, a page's ids and the filter's total in one statement: from the primary, so
+   * a page cached after a write includes it.
+   */
+  Future<ArticleLists.IdPage> pageOnPrimary(ArticleQueries.Where f, int limit, int offset) {
+    var st = ArticleQueries.pageIdsAndCount(f, limit, offset);
+    return sql.query(st.sql(), st.args()).map(ArticleRepository::idPage);
+  }
+
+  /** The one row of a statement that answers {@code n} and {@code ids}. */
+  private static ArticleLists.IdPage idPage(RowSet<Row> rs) {
+    Row r = rs.iterator().next();
+    return new ArticleLists.IdPage(List.of(r.getArrayOfLongs("ids")), r.getLong("n"));
   }
 
   /** A feed page's ids, newest first, and the feed's total, in one statement. */
-  Future<FeedIds> feedIds(long viewer, int limit, int offset) {
+  Future<ArticleLists.IdPage> feedIds(long viewer, int limit, int offset) {
     return reads
         .query(ArticleQueries.FEED_IDS_AND_COUNT, Tuple.of(viewer, limit, offset))
-        .map(
-            rs -> {
-              var ids = new java.util.ArrayList<Long>(rs.size());
-              long total = 0;
-              for (Row r : rs) {
-                total = r.getLong("n");
-                Long id = r.getLong("id");
-                if (id != null) {
-                  ids.add(id);
-                }
-              }
-              return new FeedIds(ids, total);
-            });
-  }
-
-  record FeedIds(List<Long> ids, long count) {}
-
-  private static List<Long> ids(RowSet<Row> rs) {
-    return Rows.all(rs, r -> r.getLong("id"));
+        .map(ArticleRepository::idPage);
   }
 
   Future<List<ArticleView>> feed(long viewer, int limit, int offset) {

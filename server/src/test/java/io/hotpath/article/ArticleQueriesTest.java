@@ -12,9 +12,13 @@ class ArticleQueriesTest {
 
   @Test
   void users_resolved_by_the_cache_are_bound_by_id_not_looked_up_by_name() {
-    var st = ArticleQueries.pageIds(ArticleQueries.Where.byIds("t", 42L, null), 20, 0);
-    assertThat(st.sql()).contains("a.author_id = $2::bigint").doesNotContain("username");
+    var st = ArticleQueries.pageIdsAndCount(ArticleQueries.Where.byIds("t", 42L, null), 20, 0);
+    assertThat(st.sql())
+        .contains("a.author_id = $2::bigint")
+        .contains("a.author_id = $4::bigint")
+        .doesNotContain("username");
     assertThat(st.args().getLong(1)).isEqualTo(42L);
+    assertThat(st.args().getLong(3)).isEqualTo(42L);
     var count = ArticleQueries.count(ArticleQueries.Where.byIds(null, null, 9L));
     assertThat(count.sql())
         .isEqualTo("SELECT count(*) AS n FROM favorites WHERE user_id = $1::bigint");
@@ -42,14 +46,19 @@ class ArticleQueriesTest {
   }
 
   @Test
-  void the_id_page_numbers_limit_and_offset_after_the_filter_values() {
-    var st = ArticleQueries.pageIds(where("t", "jake", null), 20, 40);
-    assertThat(st.sql()).contains("LIMIT $3::int OFFSET $4::int").contains("x.created_at DESC");
-    assertThat(st.args().size()).isEqualTo(4);
-    assertThat(st.args().getInteger(2)).isEqualTo(20);
-    assertThat(st.args().getInteger(3)).isEqualTo(40);
-    var plain = ArticleQueries.pageIds(where(null, null, null), 5, 0);
+  void the_id_page_numbers_its_values_after_the_counts_then_limit_and_offset() {
+    var st = ArticleQueries.pageIdsAndCount(where("t", "jake", null), 20, 40);
+    assertThat(st.sql())
+        .startsWith("SELECT (SELECT count(*) AS n")
+        .contains("LIMIT $5::int OFFSET $6::int")
+        .contains("x.created_at DESC");
+    assertThat(st.args().size()).isEqualTo(6);
+    assertThat(st.args().getString(2)).isEqualTo("t");
+    assertThat(st.args().getInteger(4)).isEqualTo(20);
+    assertThat(st.args().getInteger(5)).isEqualTo(40);
+    var plain = ArticleQueries.pageIdsAndCount(where(null, null, null), 5, 0);
     assertThat(plain.sql())
+        .contains("article_counts")
         .contains("FROM article_directory a ORDER BY a.created_at DESC, a.article_id DESC");
     assertThat(plain.args().size()).isEqualTo(2);
   }
