@@ -156,17 +156,22 @@ final class ArticleQueries {
 
   /**
    * $1 follower, $2 limit, $3 offset: the feed page's ids (views come from the cache), newest
-   * first, each row carrying the feed's total in {@code n}; an empty page is one row with a null
-   * id. Ids and total in one statement, so a feed page holds a pool connection for one round trip,
-   * not two (the feed is the one list whose ids are not cached: every read of it reaches the
-   * database).
+   * first, and the feed's total, in one row of one statement ({@link #idsAndTotal}). The feed is
+   * the one list whose ids are not cached: every read of it reaches the database.
    */
   static final String FEED_IDS_AND_COUNT =
-      "SELECT ("
-          + FEED_COUNT
-          + ") AS n, ARRAY(SELECT p.id FROM ("
-          + feedPage()
-          + ") p ORDER BY p.created_at DESC, p.id DESC) AS ids";
+      idsAndTotal(
+          FEED_COUNT,
+          "SELECT p.id FROM (" + feedPage() + ") p ORDER BY p.created_at DESC, p.id DESC");
+
+  /**
+   * One row: {@code n} from {@code count} (a statement of one row and column), {@code ids} an array
+   * of {@code ids}' rows in their order. A page and its total then hold a pool connection for one
+   * round trip, not two.
+   */
+  private static String idsAndTotal(String count, String ids) {
+    return "SELECT (" + count + ") AS n, ARRAY(" + ids + ") AS ids";
+  }
 
   /**
    * The feed page's ids and creation times, newest first: each followee contributes at most
@@ -224,10 +229,9 @@ final class ArticleQueries {
   }
 
   /**
-   * The ids of one page of the filtered list, newest first (column {@code ids}, an array in page
-   * order; views come from the cache) and the filter's total ({@code n}) in one row of one
-   * statement: the page cache's loader holds a pool connection for one round trip instead of two.
-   * The count's parameters come first, the id query's are numbered after them.
+   * The ids of one page of the filtered list, newest first (views come from the cache), and the
+   * filter's total, in one row of one statement ({@link #idsAndTotal}). The count's parameters come
+   * first, the id query's are numbered after them.
    */
   static Statement pageIdsAndCount(Where f, int limit, int offset) {
     var count = count(f);
@@ -236,7 +240,7 @@ final class ArticleQueries {
       args.addValue(count.args().getValue(i));
     }
     String ids = idQuery(f, args, limit, offset);
-    return new Statement("SELECT (" + count.sql() + ") AS n, ARRAY(" + ids + ") AS ids", args);
+    return new Statement(idsAndTotal(count.sql(), ids), args);
   }
 
   /**
