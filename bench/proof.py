@@ -208,7 +208,14 @@ def measured(args, server, scenario, mode, inputs, connections=64, rate=0):
     r["db_cpu_ms_per_request"] = (p1 - p0) * 1000 / n
     r["rss_mb"] = rss_mb(server.pid)
     r["heap_mb"] = msum(m1, 'jvm_memory_used_bytes{area="heap"') / 1e6
+    r.update(job_queue(m1))
     return r
+
+
+def job_queue(m):
+    """The job queue at the end of a run (the server samples it every 2 s): a mix whose writes queue
+    jobs faster than they run would defer work and flatter its throughput."""
+    return {"jobs_queued": m.get("hotpath_jobs_queued", 0), "jobs_oldest_age_s": m.get("hotpath_jobs_oldest_age_seconds", 0)}
 
 
 def steady(args, scenario, mode, inputs, connections, rate):
@@ -315,6 +322,7 @@ def wrk_cell(args, script, connections, env, server=None, port=PORT):
         m1 = metrics(port)
         r["server_cpu_ms_per_request"] = (c1 - c0) * 1000 / n
         r["statements_per_request"] = (msum(m1, "hotpath_db_statements_seconds_count") - msum(m0, "hotpath_db_statements_seconds_count")) / n
+        r.update(job_queue(m1))
     r["db_cpu_ms_per_request"] = (p1 - p0) * 1000 / n
     return r
 

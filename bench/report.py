@@ -159,7 +159,8 @@ def write(res, out):
                  f"ceiling (target >= 8% with p99 <= 50 ms): {fmt(m['rps'])} req/s, p50 {fmt(m['p50_ms'])}, p95 {fmt(m['p95_ms'])}, "
                  f"**p99 {fmt(m['p99_ms'])} ms**, {fmt(m.get('statements_per_request', 0), 2)} statements/req, server CPU "
                  f"{fmt(m.get('server_cpu_ms_per_request', 0), 3)} + PostgreSQL CPU {fmt(m.get('db_cpu_ms_per_request', 0), 3)} ms/req, "
-                 f"{m['errors']:.0f} errors")
+                 f"{m['errors']:.0f} errors; job queue after each run: "
+                 + ", ".join(f"{r.get('jobs_queued', 0):.0f} queued (oldest {r.get('jobs_oldest_age_s', 0):.0f} s)" for r in m.get("runs", [])))
         for k, goal in (("okami 1: page through lists", 30), ("okami 2: article + comments + profile", 50)):
             w = wk.get(k)
             if w:

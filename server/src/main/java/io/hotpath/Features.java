@@ -115,8 +115,7 @@ record Features(
     var webhooks = new Webhooks(vertx, background, jobs, infra.io(), config.webhooks(), clock);
     owned.push(webhooks);
     var notifications =
-        new Notifications(
-            vertx, background, jobs, webhooks, config.webhooks().notifyRepeatWindow(), clock);
+        new Notifications(vertx, background, jobs, config.webhooks().notifyRepeatWindow(), clock);
     owned.push(notifications);
     var exports =
         new Exports(

@@ -124,4 +124,43 @@ class WriteRoundTripsTest {
     // the write
     assertThat(cost).isEqualTo(new Cost(2, 0));
   }
+
+  @Test
+  void the_notification_a_favorite_queues_is_stored_in_one_statement_without_a_transaction()
+      throws Exception {
+    String u = TestServer.uid();
+    String owner = "rt_owner_" + u;
+    String ownerToken = server.register(owner);
+    String ownSlug = server.article(ownerToken, "Notified once " + u, tag);
+    assertThat(server.get("/api/articles/" + ownSlug, fanToken).status()).isEqualTo(200);
+    long begun = begunInPostgres();
+    assertThat(server.post("/api/articles/" + ownSlug + "/favorite", null, fanToken).status())
+        .isEqualTo(200);
+    AsyncFeaturesTest.eventually(
+        "the owner's notification",
+        () -> server.get("/api/notifications", ownerToken).json().get("unreadCount").asLong() == 1);
+    // the job stored the notification and fanned out to the owner's webhooks (none) in one
+    // statement: a transaction would hold its connection for four round trips under load
+    assertThat(begunInPostgres() - begun).isZero();
+  }
+
+  /**
+   * BEGINs PostgreSQL has seen (pg_stat_statements, preloaded by the embedded server): the job runs
+   * on the background side of the pool, whose statements {@link io.hotpath.db.Db} counts apart.
+   */
+  static long begunInPostgres() {
+    app.db()
+        .query(
+            "CREATE EXTENSION IF NOT EXISTS pg_stat_statements", io.vertx.sqlclient.Tuple.tuple())
+        .await();
+    return app.db()
+        .query(
+            "SELECT coalesce(sum(calls), 0)::bigint AS n FROM pg_stat_statements"
+                + " WHERE query ILIKE 'BEGIN%'",
+            io.vertx.sqlclient.Tuple.tuple())
+        .await()
+        .iterator()
+        .next()
+        .getLong("n");
+  }
 }

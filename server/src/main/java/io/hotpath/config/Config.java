@@ -520,7 +520,12 @@ public record Config(
       int ioWorkers) {
     static final Key<Boolean> JOBS = Key.flag("JOBS", true, "run queued jobs on this instance");
     static final Key<Integer> JOBS_CONCURRENCY =
-        Key.integer("JOBS_CONCURRENCY", 4, 1, 1000, "jobs at a time per instance");
+        Key.integer(
+            "JOBS_CONCURRENCY",
+            32,
+            1,
+            1000,
+            "jobs at a time per instance (a job waits for pool connections like a request)");
     static final Key<Duration> JOBS_LEASE =
         Key.millis(
             "JOBS_LEASE_MS",

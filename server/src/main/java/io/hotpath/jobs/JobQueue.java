@@ -37,12 +37,27 @@ public final class JobQueue {
       """
       INSERT INTO jobs (kind, payload, max_attempts, run_at, request_id) VALUES ($1, $2, $3, $4, $5) RETURNING id""";
 
-  /** $5: kinds not to take; $6: the only kind to take (null: any other). */
+  /**
+   * $5: kinds not to take (the capped ones, claimed apart through {@link #CLAIM_KIND}). Walks
+   * jobs_due_idx from the oldest due job.
+   */
   static final String CLAIM =
       """
       UPDATE jobs j SET status = 'running', attempts = j.attempts + 1, locked_by = $2, locked_until = $3
-      FROM (SELECT id FROM jobs WHERE status = 'queued' AND run_at <= $1
-              AND NOT (kind = ANY($5::text[])) AND ($6::text IS NULL OR kind = $6)
+      FROM (SELECT id FROM jobs WHERE status = 'queued' AND run_at <= $1 AND NOT (kind = ANY($5::text[]))
+            ORDER BY run_at, id LIMIT $4::int FOR UPDATE SKIP LOCKED) due
+      WHERE j.id = due.id
+      RETURNING j.id, j.kind, j.payload, j.attempts, j.max_attempts, j.request_id""";
+
+  /**
+   * $5: the one kind to take. Its own statement, so that it walks jobs_due_kind_idx within the
+   * kind: one statement with an optional kind filter walked every due job of other kinds (a capped
+   * kind's claim cost grew with the backlog: 7 ms per claim behind 4,400 queued notifications).
+   */
+  static final String CLAIM_KIND =
+      """
+      UPDATE jobs j SET status = 'running', attempts = j.attempts + 1, locked_by = $2, locked_until = $3
+      FROM (SELECT id FROM jobs WHERE status = 'queued' AND kind = $5 AND run_at <= $1
             ORDER BY run_at, id LIMIT $4::int FOR UPDATE SKIP LOCKED) due
       WHERE j.id = due.id
       RETURNING j.id, j.kind, j.payload, j.attempts, j.max_attempts, j.request_id""";
@@ -149,9 +164,12 @@ public final class JobQueue {
   Future<List<Job>> claim(
       String worker, int max, Duration lease, java.util.Set<String> excluded, String only) {
     var now = now();
+    var args = Tuple.of(now, worker, now.plus(lease), max);
     return db.query(
-            CLAIM,
-            Tuple.of(now, worker, now.plus(lease), max, excluded.toArray(String[]::new), only))
+            only == null ? CLAIM : CLAIM_KIND,
+            only == null
+                ? args.addArrayOfString(excluded.toArray(String[]::new))
+                : args.addString(only))
         .map(
             rs -> {
               var jobs = new ArrayList<Job>(rs.size());

@@ -3,6 +3,7 @@ package io.hotpath.notify;
 import io.hotpath.db.Rows;
 import io.hotpath.db.Sql;
 import io.hotpath.kernel.Timestamps;
+import io.hotpath.webhook.Webhooks;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
@@ -13,13 +14,35 @@ final class NotificationRepository {
   /**
    * Idempotent: the job id is unique, so a re-run job inserts nothing. Returns the new id, if any.
    */
-  static final String INSERT =
+  /**
+   * The notify job's one statement: the notification (once per job: a re-run stores nothing twice;
+   * none for a recipient who is gone) and the recipient's webhook deliveries with their jobs,
+   * atomic without a transaction. $1 recipient, $2 type, $3 actor, $4 article, $5 comment (both may
+   * be null), $6 the job; the delivery jobs' parameters from $7 ({@code JobQueue.insertArgs}). As a
+   * transaction (BEGIN, notification, deliveries, COMMIT) it held its connection for four round
+   * trips, each waiting behind the requests' statements: on the realistic mix the queue fell behind
+   * the writes that fill it.
+   */
+  static final String STORE =
       """
-      INSERT INTO notifications
-        (user_id, type, actor_id, article_id, comment_id, source_job_id, created_at)
-      SELECT $1, $2, $3, $4, $5, $6, coalesce((SELECT created_at FROM jobs WHERE id = $6), now())
-      WHERE EXISTS (SELECT 1 FROM users WHERE id = $1)
-      ON CONFLICT (source_job_id) DO NOTHING RETURNING id, created_at""";
+      WITH stored AS (
+          INSERT INTO notifications
+            (user_id, type, actor_id, article_id, comment_id, source_job_id, created_at)
+          SELECT $1::bigint, $2::text, $3::bigint, $4::bigint, $5::bigint, $6::bigint,
+                 coalesce((SELECT created_at FROM jobs WHERE id = $6::bigint), now())
+          WHERE EXISTS (SELECT 1 FROM users WHERE id = $1::bigint)
+          ON CONFLICT (source_job_id) DO NOTHING RETURNING id),
+      %s
+      SELECT (SELECT count(*) FROM stored) AS stored"""
+          .formatted(
+              Webhooks.fanOutItems(
+                  "$1::bigint",
+                  "$2::text",
+                  "$6::bigint",
+                  """
+                  jsonb_build_object('event', $2::text, 'userId', $1::bigint, 'actorId', $3::bigint,
+                                     'articleId', $4::bigint, 'commentId', $5::bigint, 'jobId', $6::bigint)""",
+                  7));
 
   /**
    * $1 user, $2 limit, $3 offset; newest event first (the job's id: jobs run concurrently, so
@@ -47,10 +70,9 @@ final class NotificationRepository {
     this.sql = sql;
   }
 
-  static Future<Boolean> insert(
-      Sql tx, long user, String type, Long actor, Long article, Long comment, long jobId) {
-    return tx.query(INSERT, Tuple.of(user, type, actor, article, comment, jobId))
-        .map(rs -> rs.size() > 0);
+  /** Runs {@link #STORE}; {@code args} ends with the delivery jobs' parameters. */
+  static Future<Void> store(Sql sql, Tuple args) {
+    return sql.query(STORE, args).mapEmpty();
   }
 
   Future<List<JsonObject>> page(long user, int limit, int offset) {

@@ -5,10 +5,8 @@ import io.hotpath.db.Sql;
 import io.hotpath.jobs.Job;
 import io.hotpath.jobs.JobHandler;
 import io.hotpath.jobs.JobQueue;
-import io.hotpath.webhook.Webhooks;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -23,7 +21,7 @@ import java.util.function.Consumer;
  * Notifications: new follower, favorite on my article, comment on my article. Write paths run their
  * write through {@link #write}, which queues the notification in the same statement; the {@code
  * notify} job then stores the notification and fans out to the recipient's webhooks, in one
- * transaction, idempotently.
+ * statement, idempotently.
  *
  * <p>One notification per (recipient, actor, kind, article) within NOTIFY_REPEAT_WINDOW_SECONDS:
  * favoriting and unfavoriting thirty times notifies once, and fans out to webhooks once.
@@ -35,19 +33,16 @@ public final class Notifications implements JobHandler, AutoCloseable {
 
   private final Db db;
   private final JobQueue jobs;
-  private final Webhooks webhooks;
   private final Duration window;
   private final Clock clock;
   private final Vertx vertx;
   private final long sweeper;
   private final NotificationRoutes routes;
 
-  public Notifications(
-      Vertx vertx, Db db, JobQueue jobs, Webhooks webhooks, Duration window, Clock clock) {
+  public Notifications(Vertx vertx, Db db, JobQueue jobs, Duration window, Clock clock) {
     this.vertx = vertx;
     this.db = db;
     this.jobs = jobs;
-    this.webhooks = webhooks;
     this.window = window;
     this.clock = clock;
     this.routes = new NotificationRoutes(new NotificationRepository(db));
@@ -131,32 +126,16 @@ public final class Notifications implements JobHandler, AutoCloseable {
   @Override
   public Future<Void> handle(Job job) {
     var p = job.payload();
-    long user = p.getLong("userId");
-    String type = p.getString("type");
-    return db.inTransaction(
-        tx ->
-            NotificationRepository.insert(
-                    tx,
-                    user,
-                    type,
-                    p.getLong("actorId"),
-                    p.getLong("articleId"),
-                    p.getLong("commentId"),
-                    job.id())
-                .compose(
-                    inserted ->
-                        webhooks.fanOut(
-                            tx,
-                            user,
-                            type,
-                            job.id(),
-                            new JsonObject()
-                                .put("event", type)
-                                .put("userId", user)
-                                .put("actorId", p.getLong("actorId"))
-                                .put("articleId", p.getLong("articleId"))
-                                .put("commentId", p.getLong("commentId"))
-                                .put("jobId", job.id()))));
+    return NotificationRepository.store(
+        db,
+        jobs.insertArgs(
+            Tuple.of(
+                p.getLong("userId"),
+                p.getString("type"),
+                p.getLong("actorId"),
+                p.getLong("articleId"),
+                p.getLong("commentId"),
+                job.id())));
   }
 
   private static OffsetDateTime at(java.time.Instant i) {

@@ -28,11 +28,17 @@ final class WebhookRepository {
   static final String FOR_DELIVERY = "SELECT id, url, secret FROM webhooks WHERE id = $1";
 
   /** One delivery per (causing job, subscription), however often the causing job runs. */
-  static final String CLAIM_DELIVERIES =
-      """
-      INSERT INTO webhook_deliveries (job_id, webhook_id)
-      SELECT $1, id FROM webhooks WHERE user_id = $2 AND $3 = ANY(events)
-      ON CONFLICT DO NOTHING RETURNING webhook_id""";
+  /**
+   * The deliveries a cause job claims: one per webhook of {@code user} subscribed to {@code event},
+   * none twice for the same cause. The arguments are SQL expressions of the enclosing statement.
+   */
+  static String claimDeliveries(String user, String event, String causeJob) {
+    return """
+        INSERT INTO webhook_deliveries (job_id, webhook_id)
+        SELECT %s, id FROM webhooks WHERE user_id = %s AND %s = ANY(events)
+        ON CONFLICT DO NOTHING RETURNING webhook_id"""
+        .formatted(causeJob, user, event);
+  }
 
   static final String RECORD =
       """
@@ -90,11 +96,6 @@ final class WebhookRepository {
   Future<String[]> forDelivery(long id) {
     return sql.query(FOR_DELIVERY, Tuple.of(id))
         .map(rs -> Rows.first(rs, r -> new String[] {r.getString("url"), r.getString("secret")}));
-  }
-
-  static Future<List<Long>> claimDeliveries(Sql tx, long jobId, long user, String event) {
-    return tx.query(CLAIM_DELIVERIES, Tuple.of(jobId, user, event))
-        .map(rs -> Rows.all(rs, r -> r.getLong("webhook_id")));
   }
 
   Future<Void> record(long id, Integer status, String error) {

@@ -2,26 +2,22 @@ package io.hotpath.webhook;
 
 import io.hotpath.config.Config;
 import io.hotpath.db.Db;
-import io.hotpath.db.Sql;
 import io.hotpath.jobs.JobHandler;
 import io.hotpath.jobs.JobQueue;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.function.Consumer;
 
 /**
- * The webhook feature's public face: subscriptions (routes), the fan-out that notifications call in
- * their own transaction, and the delivery job. Each subscription gets its own {@code
- * webhook.deliver} job per event, so a slow or failing target never blocks the request that caused
- * the event, and is retried with backoff until its job is dead. Targets must resolve to public
- * addresses only, checked at subscription and again at every delivery ({@link Targets}).
+ * The webhook feature's public face: subscriptions (routes), the fan-out that notifications put in
+ * their own statement, and the delivery job. Each subscription gets its own {@code webhook.deliver}
+ * job per event, so a slow or failing target never blocks the request that caused the event, and is
+ * retried with backoff until its job is dead. Targets must resolve to public addresses only,
+ * checked at subscription and again at every delivery ({@link Targets}).
  */
 public final class Webhooks implements AutoCloseable {
   public static final String KIND = "webhook.deliver";
@@ -61,26 +57,28 @@ public final class Webhooks implements AutoCloseable {
   }
 
   /**
-   * Queues one delivery per subscription of {@code user} to {@code event}, in the caller's
-   * transaction; {@code causeJobId} makes it idempotent (a re-run cause queues nothing twice).
+   * WITH items that queue one delivery per subscription of a user to an event inside the caller's
+   * statement: a {@code webhook_deliveries} row per subscribed webhook, once per cause job (a
+   * re-run cause claims nothing twice), and a {@link #KIND} job for each new row, so the deliveries
+   * exist exactly when the caller's write commits. The arguments are SQL expressions of the
+   * caller's statement (its parameters): {@code user} bigint, {@code event} text, {@code causeJob}
+   * bigint, {@code body} a jsonb object; the jobs' own parameters ({@link JobQueue#insertArgs})
+   * from {@code first}.
    */
-  public Future<Void> fanOut(Sql tx, long user, String event, long causeJobId, JsonObject body) {
-    return WebhookRepository.claimDeliveries(tx, causeJobId, user, event)
-        .compose(
-            ids -> {
-              var all = new ArrayList<Future<Long>>();
-              for (Long id : ids) {
-                all.add(
-                    jobs.enqueue(
-                        tx,
-                        KIND,
-                        new JsonObject()
-                            .put("webhookId", id)
-                            .put("event", event)
-                            .put("body", body)));
-              }
-              return Future.all(all).mapEmpty();
-            });
+  public static String fanOutItems(
+      String user, String event, String causeJob, String body, int first) {
+    return """
+        webhook_claimed AS (%s),
+        webhook_jobs AS (%s)"""
+        .formatted(
+            WebhookRepository.claimDeliveries(user, event, causeJob),
+            JobQueue.insertFrom(
+                """
+                SELECT '%s' AS kind,
+                       jsonb_build_object('webhookId', w.webhook_id, 'event', %s::text, 'body', %s) AS payload
+                FROM webhook_claimed w"""
+                    .formatted(KIND, event, body),
+                first));
   }
 
   @Override

@@ -295,4 +295,161 @@ class JobQueueTest {
       w.close();
     }
   }
+
+  /** A worker on a pool of its own whose claim statements are counted. */
+  private static JobWorker countingWorker(
+      JobQueue queue, Map<String, JobHandler> handlers, JobWorker.Settings settings) {
+    return new JobWorker(
+        vertx,
+        queue,
+        handlers,
+        options,
+        settings,
+        Observer.NOOP,
+        new SimpleMeterRegistry(),
+        System::nanoTime,
+        ErrorReports.NONE);
+  }
+
+  private static void awaitDone(String kind, long n) throws InterruptedException {
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    while (count(kind, "done") < n && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+  }
+
+  @Test
+  void a_worker_asks_for_jobs_only_when_one_may_be_waiting_not_after_every_job_it_finishes()
+      throws Exception {
+    var claims = new AtomicInteger();
+    Observer counting =
+        (kind, sql) -> {
+          if (sql.startsWith("UPDATE jobs j SET status = 'running'")) {
+            claims.incrementAndGet();
+          }
+          return Observer.Call.NOOP;
+        };
+    var countedDb =
+        Db.on(
+            PgBuilder.pool()
+                .with(new PoolOptions().setMaxSize(4))
+                .connectingTo(options)
+                .using(vertx)
+                .build(),
+            counting);
+    var queue = new JobQueue(countedDb, Clock.systemUTC(), 3);
+    // one capped kind (as exports are), polling every 60 s: only notifications wake the worker
+    var w =
+        countingWorker(
+            queue,
+            Map.of("test.sparse", job -> Future.succeededFuture()),
+            new JobWorker.Settings(
+                4,
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(60),
+                Duration.ofMillis(10),
+                Map.of("test.capped", 1)));
+    noOtherDueJobs();
+    long before = listening();
+    w.start().await();
+    try {
+      awaitListening(before);
+      // jobs one at a time, as the mix's writes enqueue them: each is due alone
+      int jobs = 20;
+      for (int i = 0; i < jobs; i++) {
+        db.inTransaction(tx -> queue.enqueue(tx, "test.sparse", new JsonObject())).await();
+        awaitDone("test.sparse", i + 1);
+      }
+      assertThat(count("test.sparse", "done")).isEqualTo(jobs);
+      // a wake-up asks once per capped kind and once for the rest; a finished job whose last
+      // claim came back short has nothing waiting behind it, so it asks for nothing
+      assertThat(claims.get()).isLessThanOrEqualTo(2 * jobs);
+    } finally {
+      w.close();
+    }
+  }
+
+  @Test
+  void jobs_waiting_for_a_free_slot_or_for_their_kinds_cap_run_as_slots_free_without_a_poll()
+      throws Exception {
+    var queue = new JobQueue(db, Clock.systemUTC(), 3);
+    JobHandler slow =
+        job -> {
+          Promise<Void> p = Promise.promise();
+          vertx.setTimer(20, t -> p.complete());
+          return p.future();
+        };
+    var w =
+        countingWorker(
+            queue,
+            Map.of("test.backlog", slow, "test.backlog.capped", slow),
+            new JobWorker.Settings(
+                2,
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(60),
+                Duration.ofMillis(10),
+                Map.of("test.backlog.capped", 1)));
+    noOtherDueJobs();
+    long before = listening();
+    w.start().await();
+    try {
+      awaitListening(before);
+      // one transaction, one notification: more due jobs than the worker has slots
+      db.inTransaction(
+              tx -> {
+                Future<Long> f = Future.succeededFuture();
+                for (int i = 0; i < 6; i++) {
+                  f = f.compose(x -> queue.enqueue(tx, "test.backlog", new JsonObject()));
+                  f = f.compose(x -> queue.enqueue(tx, "test.backlog.capped", new JsonObject()));
+                }
+                return f;
+              })
+          .await();
+      awaitDone("test.backlog", 6);
+      awaitDone("test.backlog.capped", 6);
+      assertThat(count("test.backlog", "done")).isEqualTo(6);
+      assertThat(count("test.backlog.capped", "done")).isEqualTo(6);
+    } finally {
+      w.close();
+    }
+  }
+
+  private static long listening() {
+    return count("SELECT count(*) AS n FROM pg_stat_activity WHERE query = 'LISTEN hotpath_jobs'");
+  }
+
+  /** Until one more worker's LISTEN is in place than {@code before}. */
+  private static void awaitListening(long before) {
+    long until = System.nanoTime() + 10_000_000_000L;
+    while (listening() <= before && System.nanoTime() < until) {
+      Thread.onSpinWait();
+    }
+  }
+
+  /** Other tests' unfinished jobs out of the way: a worker here claims any kind. */
+  private static void noOtherDueJobs() {
+    db.query("UPDATE jobs SET status = 'dead' WHERE status IN ('queued', 'running')", Tuple.tuple())
+        .await();
+  }
+
+  @Test
+  void a_statement_that_queues_no_job_wakes_no_worker() throws Exception {
+    var conn = io.vertx.pgclient.PgConnection.connect(vertx, options).await();
+    var heard = new java.util.concurrent.LinkedBlockingQueue<String>();
+    try {
+      conn.notificationHandler(n -> heard.add(n.getPayload()));
+      conn.query("LISTEN hotpath_jobs").execute().await();
+      // a write whose job item selects no row (a repeat favorite within the window, a notify job's
+      // fan-out for a recipient without webhooks), then a marker in commit order behind it
+      db.query(
+              JobQueue.insertFrom(
+                  "SELECT 'test.none' AS kind, '{}'::jsonb AS payload WHERE false", 1),
+              new JobQueue(db, Clock.systemUTC(), 3).insertArgs(Tuple.tuple()))
+          .await();
+      db.query("SELECT pg_notify('hotpath_jobs', 'marker')", Tuple.tuple()).await();
+      assertThat(heard.poll(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("marker");
+    } finally {
+      conn.close().await();
+    }
+  }
 }
