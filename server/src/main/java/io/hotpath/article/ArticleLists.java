@@ -29,6 +29,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * unfavorite the user's {@code fav}. Edits of title, body or counts move no version: pages hold
  * ids, and views come from the article cache.
  *
+ * <p>The global list's first {@value #WINDOW} ids are one cached window, sliced into the pages
+ * asked for: every new article moves {@code all}, and on the realistic mix (a publish every ~30
+ * requests, readers on the first ten pages) each page then reloaded on its own, most of the list
+ * statements the server sent. Other filters keep a page per (offset, limit): a version of theirs is
+ * read a few times, mostly at offset 0, and a window would load ten pages to serve one.
+ *
  * <p>Pages are loaded from the primary (not a replica): a page cached under the version a write
  * just created must include that write.
  */
@@ -37,10 +43,21 @@ final class ArticleLists {
   record IdPage(List<Long> ids, long count) {}
 
   private static final String ALL = "all";
+
+  /** How many of the global list's newest ids are cached as one window. */
+  static final int WINDOW = 200;
+
   private static final String DELETES = "deletes";
+
+  /**
+   * Feeds of viewers who follow more authors than this are not cached: the key of a cached feed
+   * page reads one version per followee.
+   */
+  static final int FEED_FOLLOWEES = 64;
 
   private final TwoLevelCache<Long> versions;
   private final TwoLevelCache<IdPage> pages;
+  private final TwoLevelCache<IdPage> feeds;
   private final Profiles profiles;
 
   ArticleLists(
@@ -80,6 +97,96 @@ final class ArticleLists {
                         return out;
                       });
             });
+    this.feeds =
+        caches.readCache(
+            "feed-page",
+            caches.type(IdPage.class),
+            settings,
+            keys -> {
+              var all = new ArrayList<Future<Map.Entry<String, IdPage>>>(keys.size());
+              for (String key : keys) {
+                var q = FeedKey.parse(key);
+                all.add(
+                    primary
+                        .feedIdsOnPrimary(q.viewer(), q.limit(), q.offset())
+                        .map(page -> Map.entry(key, page)));
+              }
+              return Future.all(all)
+                  .map(
+                      v -> {
+                        var out = new HashMap<String, IdPage>(keys.size() * 2);
+                        for (var f : all) {
+                          out.put(f.result().getKey(), f.result().getValue());
+                        }
+                        return out;
+                      });
+            });
+  }
+
+  /**
+   * A page of {@code viewer}'s feed: its ids and the feed's total, cached under the viewer's
+   * followees and the {@code author:<id>} version of each (moved by every article they publish or
+   * delete; a follow or unfollow changes the followees). No SQL when warm. Empty when the viewer
+   * follows more than {@link #FEED_FOLLOWEES} authors: the caller asks the database.
+   */
+  Future<Optional<IdPage>> feed(long viewer, int limit, int offset) {
+    return profiles
+        .following(viewer)
+        .compose(
+            followees -> {
+              if (followees.size() > FEED_FOLLOWEES) {
+                return Future.succeededFuture(Optional.empty());
+              }
+              long[] ids = followees.stream().mapToLong(Long::longValue).sorted().toArray();
+              var parts = new ArrayList<String>(ids.length);
+              for (long id : ids) {
+                parts.add("author:" + id);
+              }
+              return versions
+                  .getAll(parts)
+                  .compose(
+                      found -> {
+                        // 128 bits over (followee, version) pairs in id order
+                        long h1 = 0x9E3779B97F4A7C15L;
+                        long h2 = 0xC2B2AE3D27D4EB4FL;
+                        for (int i = 0; i < ids.length; i++) {
+                          long v = found.getOrDefault(parts.get(i), 0L);
+                          h1 = mix(h1 ^ ids[i]) + v;
+                          h2 = mix(h2 + v) ^ ids[i];
+                        }
+                        var key = new FeedKey(viewer, limit, offset, mix(h1), mix(h2 ^ ids.length));
+                        return feeds
+                            .get(key.text())
+                            .map(p -> Optional.of(p.orElse(new IdPage(List.of(), 0))));
+                      });
+            });
+  }
+
+  /** SplitMix64's finaliser. */
+  private static long mix(long z) {
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+
+  /** A feed page's cache key, which its loader reads back: {@code viewer:limit:offset:hash}. */
+  record FeedKey(long viewer, int limit, int offset, long high, long low) {
+    String text() {
+      return viewer
+          + ":"
+          + limit
+          + ":"
+          + offset
+          + ":"
+          + Long.toHexString(high)
+          + Long.toHexString(low);
+    }
+
+    static FeedKey parse(String text) {
+      String[] p = text.split(":", 4);
+      return new FeedKey(
+          Long.parseLong(p[0]), Integer.parseInt(p[1]), Integer.parseInt(p[2]), 0, 0);
+    }
   }
 
   /** The page's ids and the filter's total: no SQL when warm. */
@@ -108,11 +215,31 @@ final class ArticleLists {
                         for (String p : parts) {
                           key.append(Long.toHexString(found.getOrDefault(p, 0L))).append('.');
                         }
+                        boolean windowed = parts.equals(GLOBAL) && offset + limit <= WINDOW;
                         return pages
-                            .get(new PageKey(f.tag(), a, v, key.toString(), limit, offset).text())
-                            .map(p -> p.orElse(new IdPage(List.of(), 0)));
+                            .get(
+                                new PageKey(
+                                        f.tag(),
+                                        a,
+                                        v,
+                                        key.toString(),
+                                        windowed ? WINDOW : limit,
+                                        windowed ? 0 : offset)
+                                    .text())
+                            .map(p -> p.orElse(new IdPage(List.of(), 0)))
+                            .map(p -> windowed ? slice(p, offset, limit) : p);
                       });
             });
+  }
+
+  private static final List<String> GLOBAL = List.of(ALL);
+
+  /** The page at {@code offset} of a window that starts at 0. */
+  private static IdPage slice(IdPage window, int offset, int limit) {
+    int size = window.ids().size();
+    return new IdPage(
+        window.ids().subList(Math.min(offset, size), Math.min(offset + limit, size)),
+        window.count());
   }
 
   /** After a new article (or a deleted one: {@code deleted}): its lists change. */

@@ -22,8 +22,9 @@ interface ArticleReads {
   Future<Views> bySlug(Long viewer, String slug);
 
   /**
-   * Views through the cache: id pages from the page cache ({@link ArticleLists}), feed pages' ids
-   * and total from one statement, everything else from cached cores and profiles.
+   * Views through the cache: id pages and feed pages from the page caches ({@link ArticleLists}; a
+   * feed of more than {@link ArticleLists#FEED_FOLLOWEES} followees from one statement), everything
+   * else from cached cores and profiles.
    */
   static ArticleReads cached(ArticleRepository repo, ArticleCache cache, ArticleLists lists) {
     return new ArticleReads() {
@@ -36,7 +37,13 @@ interface ArticleReads {
 
       @Override
       public Future<Page> feed(long viewer, int limit, int offset) {
-        return repo.feedIds(viewer, limit, offset)
+        return lists
+            .feed(viewer, limit, offset)
+            .compose(
+                cached ->
+                    cached.isPresent()
+                        ? Future.succeededFuture(cached.get())
+                        : repo.feedIds(viewer, limit, offset))
             .compose(p -> cache.views(viewer, p.ids(), false).map(v -> new Page(v, p.count())));
       }
 

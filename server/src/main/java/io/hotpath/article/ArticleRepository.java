@@ -54,6 +54,12 @@ final class ArticleRepository {
     return new ArticleLists.IdPage(List.of(r.getArrayOfLongs("ids")), r.getLong("n"));
   }
 
+  /** The same for the feed cache: from the primary, so a page cached after a write includes it. */
+  Future<ArticleLists.IdPage> feedIdsOnPrimary(long viewer, int limit, int offset) {
+    return sql.query(ArticleQueries.FEED_IDS_AND_COUNT, Tuple.of(viewer, limit, offset))
+        .map(ArticleRepository::idPage);
+  }
+
   /** A feed page's ids, newest first, and the feed's total, in one statement. */
   Future<ArticleLists.IdPage> feedIds(long viewer, int limit, int offset) {
     return reads
