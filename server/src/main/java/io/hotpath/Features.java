@@ -188,8 +188,14 @@ record Features(
     return List.copyOf(api);
   }
 
+  /**
+   * With Redis, L1 lives CACHE_L1_TTL_SECONDS (an instance that missed an invalidation serves the
+   * old value at most that long). Single node, invalidations are in-process and cannot be missed,
+   * and L1 is the only level: it lives CACHE_TTL_SECONDS, as shared entries would.
+   */
   static CacheSettings cacheSettings(Config.Cache c) {
-    return new CacheSettings(c.l1MaxEntries(), c.l1Ttl(), c.ttl(), c.negativeTtl());
+    var l1 = c.redisUrl().isPresent() ? c.l1Ttl() : c.ttl();
+    return new CacheSettings(c.l1MaxEntries(), l1, c.ttl(), c.negativeTtl());
   }
 
   /**

@@ -440,9 +440,15 @@ public record Config(
             60,
             1,
             86_400,
-            "in-process lifetime (bounds staleness on an instance that missed an invalidation)");
+            "in-process lifetime with Redis (bounds staleness on an instance that missed an"
+                + " invalidation); single node, L1 lives CACHE_TTL_SECONDS");
     static final Key<Duration> CACHE_TTL =
-        Key.seconds("CACHE_TTL_SECONDS", 600, 1, 7 * 86_400, "Redis lifetime, ±10% jitter");
+        Key.seconds(
+            "CACHE_TTL_SECONDS",
+            600,
+            1,
+            7 * 86_400,
+            "Redis lifetime, ±10% jitter; single node, the in-process lifetime");
     static final Key<Duration> CACHE_NEGATIVE_TTL =
         Key.seconds("CACHE_NEGATIVE_TTL_SECONDS", 5, 1, 3_600, "lifetime of cached \"not found\"");
 
