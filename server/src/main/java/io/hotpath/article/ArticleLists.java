@@ -12,7 +12,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 
 /**
  * Cached id pages of the filtered list: each page (its ids and the filter's total) is kept under
@@ -78,49 +80,41 @@ final class ArticleLists {
             "list-page",
             caches.type(IdPage.class),
             settings,
-            keys -> {
-              var all = new ArrayList<Future<Map.Entry<String, IdPage>>>(keys.size());
-              for (String key : keys) {
-                var q = PageKey.parse(key);
-                all.add(
-                    primary
-                        .pageOnPrimary(q.filter(), q.limit(), q.offset())
-                        .map(page -> Map.entry(key, page)));
-              }
-              return Future.all(all)
-                  .map(
-                      v -> {
-                        var out = new HashMap<String, IdPage>(keys.size() * 2);
-                        for (var f : all) {
-                          out.put(f.result().getKey(), f.result().getValue());
-                        }
-                        return out;
-                      });
-            });
+            eachKey(
+                key -> {
+                  var q = PageKey.parse(key);
+                  return primary.pageOnPrimary(q.filter(), q.limit(), q.offset());
+                }));
     this.feeds =
         caches.readCache(
             "feed-page",
             caches.type(IdPage.class),
             settings,
-            keys -> {
-              var all = new ArrayList<Future<Map.Entry<String, IdPage>>>(keys.size());
-              for (String key : keys) {
-                var q = FeedKey.parse(key);
-                all.add(
-                    primary
-                        .feedIdsOnPrimary(q.viewer(), q.limit(), q.offset())
-                        .map(page -> Map.entry(key, page)));
-              }
-              return Future.all(all)
-                  .map(
-                      v -> {
-                        var out = new HashMap<String, IdPage>(keys.size() * 2);
-                        for (var f : all) {
-                          out.put(f.result().getKey(), f.result().getValue());
-                        }
-                        return out;
-                      });
-            });
+            eachKey(
+                key -> {
+                  var q = FeedKey.parse(key);
+                  return primary.feedIdsOnPrimary(q.viewer(), q.limit(), q.offset());
+                }));
+  }
+
+  /** A loader of missing id pages: one statement per page, all in flight at once. */
+  private static Function<Set<String>, Future<Map<String, IdPage>>> eachKey(
+      Function<String, Future<IdPage>> load) {
+    return keys -> {
+      var all = new ArrayList<Future<Map.Entry<String, IdPage>>>(keys.size());
+      for (String key : keys) {
+        all.add(load.apply(key).map(page -> Map.entry(key, page)));
+      }
+      return Future.all(all)
+          .map(
+              v -> {
+                var out = new HashMap<String, IdPage>(keys.size() * 2);
+                for (var f : all) {
+                  out.put(f.result().getKey(), f.result().getValue());
+                }
+                return out;
+              });
+    };
   }
 
   /**
