@@ -80,6 +80,7 @@ class ShardCrashTest {
     String tag = "crash" + TestServer.uid();
     var acknowledged = new ConcurrentLinkedQueue<String>();
     var deleted = new ConcurrentLinkedQueue<String>();
+    var unsure = new ConcurrentLinkedQueue<String>(); // a delete answered with an error
     var refused = new AtomicInteger();
     var done = new AtomicBoolean();
     var threads = new ArrayList<Thread>();
@@ -106,10 +107,14 @@ class ShardCrashTest {
                         continue;
                       }
                       String slug = r.json().at("/article/slug").asText();
-                      if (n % 4 == 3 && s.delete("/api/articles/" + slug, token).status() == 204) {
+                      if (n % 4 != 3) {
+                        acknowledged.add(slug);
+                      } else if (s.delete("/api/articles/" + slug, token).status() == 204) {
                         deleted.add(slug);
                       } else {
-                        acknowledged.add(slug);
+                        // refused while the directory was down: the shard's delete may have
+                        // committed before the directory failed (the repair then drops the entry)
+                        unsure.add(slug);
                       }
                     }
                   }));
@@ -154,7 +159,9 @@ class ShardCrashTest {
                 "SELECT count(*) FROM tags t WHERE article_count <> (SELECT count(*) FROM"
                     + " article_tags x WHERE x.tag_id = t.id)"))
         .isZero();
-    // every acknowledged article exactly once, every acknowledged delete gone
+    // every acknowledged article exactly once, every acknowledged delete gone; an article whose
+    // delete was answered with an error at most once (one local run had such a delete committed
+    // on its shard: the repair dropped its directory entry and the article was gone)
     for (String slug : acknowledged) {
       assertThat(count("SELECT count(*) FROM articles WHERE slug = '" + slug + "'"))
           .as(slug)
@@ -164,6 +171,11 @@ class ShardCrashTest {
       assertThat(count("SELECT count(*) FROM articles WHERE slug = '" + slug + "'"))
           .as(slug)
           .isZero();
+    }
+    for (String slug : unsure) {
+      assertThat(count("SELECT count(*) FROM articles WHERE slug = '" + slug + "'"))
+          .as(slug)
+          .isLessThanOrEqualTo(1);
     }
     var list = s.get("/api/articles?tag=" + tag + "&limit=1", null);
     assertThat(list.status()).isEqualTo(200);
