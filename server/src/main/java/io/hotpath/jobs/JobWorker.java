@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * that slot ({@code backlog}): a claim came back full, a wake-up found no free slot, or a capped
  * kind was at its cap. A claim that came back short has seen every due job, and anything enqueued
  * since notifies. On the realistic mix, asking after every finished job was a third of all the
- * statements the server sent (docs/database.md, "What the mix's statements are").
+ * statements the server sent (docs/database.md, "Where PostgreSQL's time goes on the mix").
  */
 public final class JobWorker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(JobWorker.class);
