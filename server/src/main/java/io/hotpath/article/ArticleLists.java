@@ -148,9 +148,10 @@ final class ArticleLists {
                           h1 = mix(h1 ^ ids[i]) + v;
                           h2 = mix(h2 + v) ^ ids[i];
                         }
-                        var key = new FeedKey(viewer, limit, offset, mix(h1), mix(h2 ^ ids.length));
+                        var key =
+                            new FeedKey(viewer, limit, offset).text(mix(h1), mix(h2 ^ ids.length));
                         return feeds
-                            .get(key.text())
+                            .get(key)
                             .map(p -> Optional.of(p.orElse(new IdPage(List.of(), 0))));
                       });
             });
@@ -163,9 +164,12 @@ final class ArticleLists {
     return z ^ (z >>> 31);
   }
 
-  /** A feed page's cache key, which its loader reads back: {@code viewer:limit:offset:hash}. */
-  record FeedKey(long viewer, int limit, int offset, long high, long low) {
-    String text() {
+  /**
+   * A feed page's cache key, which its loader reads back: {@code viewer:limit:offset:hash}, the
+   * hash over the viewer's followees and their versions (the loader needs only the first three).
+   */
+  record FeedKey(long viewer, int limit, int offset) {
+    String text(long high, long low) {
       return viewer
           + ":"
           + limit
@@ -178,8 +182,7 @@ final class ArticleLists {
 
     static FeedKey parse(String text) {
       String[] p = text.split(":", 4);
-      return new FeedKey(
-          Long.parseLong(p[0]), Integer.parseInt(p[1]), Integer.parseInt(p[2]), 0, 0);
+      return new FeedKey(Long.parseLong(p[0]), Integer.parseInt(p[1]), Integer.parseInt(p[2]));
     }
   }
 

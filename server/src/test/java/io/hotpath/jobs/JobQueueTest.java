@@ -296,8 +296,8 @@ class JobQueueTest {
     }
   }
 
-  /** A worker on a pool of its own whose claim statements are counted. */
-  private static JobWorker countingWorker(
+  /** A worker that runs {@code handlers} on {@code queue} (whose Db may count its statements). */
+  private static JobWorker worker(
       JobQueue queue, Map<String, JobHandler> handlers, JobWorker.Settings settings) {
     return new JobWorker(
         vertx,
@@ -340,7 +340,7 @@ class JobQueueTest {
     var queue = new JobQueue(countedDb, Clock.systemUTC(), 3);
     // one capped kind (as exports are), polling every 60 s: only notifications wake the worker
     var w =
-        countingWorker(
+        worker(
             queue,
             Map.of("test.sparse", job -> Future.succeededFuture()),
             new JobWorker.Settings(
@@ -380,7 +380,7 @@ class JobQueueTest {
           return p.future();
         };
     var w =
-        countingWorker(
+        worker(
             queue,
             Map.of("test.backlog", slow, "test.backlog.capped", slow),
             new JobWorker.Settings(
