@@ -424,6 +424,50 @@ def pgbench_run(args, db, clients):
     return {"rps": tps, "db_cpu_ms_per_request": (p1 - p0) * 1000 / max(1, tps * args.duration)}
 
 
+ARTICLE_BY_SLUG_TAIL = "FROM articles a JOIN users u ON u.id = a.author_id WHERE a.slug = $2"
+
+
+def own_statement_script(url, slugs_file, path):
+    """A pgbench script running the single-article statement exactly as Hotpath sent it during the
+    uncached runs (its text from pg_stat_statements: article by slug, author join, tag array and the
+    viewer's flags), anonymous ($1 NULL), over the same slugs as wrk's article.lua with the same skew
+    (the i-th slug of the list with i = N * u^2). The slug comes out of an array constant of the
+    list, subscripted per execution: a few microseconds PostgreSQL spends that Hotpath's statement
+    does not, so this ceiling is, if anything, a little low. Returns the script's path, or None when
+    the statement was not recorded."""
+    psql(url, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+    text = psql(url, "SELECT query FROM pg_stat_statements WHERE query LIKE '%" + ARTICLE_BY_SLUG_TAIL
+                + "' ORDER BY calls DESC LIMIT 1").strip()
+    if not text:
+        return None
+    slugs = [l.strip() for l in Path(slugs_file).read_text().splitlines() if l.strip()]
+    if not all(re.fullmatch(r"[a-z0-9-]+", s) for s in slugs):
+        sys.exit("slugs.txt holds a slug that is not [a-z0-9-]")
+    n = len(slugs)
+    array = "('{" + ",".join(slugs) + "}'::text[])[:i]"
+    # pg_stat_statements shows the statement's own constants as $3, $4, ...: here the 1 of each
+    # EXISTS (SELECT 1 ...); any other would be a statement this script does not know
+    sql = re.sub(r"SELECT \$\d+ FROM", "SELECT 1 FROM", re.sub(r"\s+", " ", text))
+    if re.search(r"\$(?![12]\b)\d+", sql):
+        sys.exit("the article statement has a constant this script cannot restore: " + sql)
+    sql = sql.replace("$1", "NULL").replace("$2", array)
+    Path(path).write_text(f"\\set r random(0, 999999)\n\\set i 1 + :r * :r * {n} / 1000000000000\n{sql};\n")
+    return path
+
+
+def pgbench_script_run(args, db, script, clients):
+    """pgbench running a custom script with prepared statements (as Hotpath sends them)."""
+    p0 = postgres_cpu_seconds()
+    out = subprocess.run(["pgbench", "-n", "-M", "prepared", "-f", str(script), "-c", str(clients), "-j", "2",
+                          "-T", str(int(args.duration)), db], capture_output=True, text=True)
+    p1 = postgres_cpu_seconds()
+    m = re.search(r"^tps = ([\d.]+)", out.stdout, re.M)
+    if not m:
+        sys.exit("pgbench failed: " + out.stdout + out.stderr)
+    tps = float(m.group(1))
+    return {"rps": tps, "db_cpu_ms_per_request": (p1 - p0) * 1000 / max(1, tps * args.duration)}
+
+
 def pgbench(args, url, clients):
     db = pgbench_db(url)
     try:
@@ -634,6 +678,20 @@ def main():
                     results["ceilings"]["article, uncached"] = paired(
                         args, "article, uncached", pg_run, lambda: wrk_cell(args, "article.lua", args.connections, env_wrk, s))
                     results["ceilings"]["pgbench -S (8 clients)"] = summarize(pg_runs)
+                    # the same comparison against PostgreSQL running the article's own statement:
+                    # how much of the gap to pgbench -S is the statement, how much is Hotpath
+                    script = own_statement_script(dburl, inputs / "slugs.txt", out / "article-statement.pgbench")
+                    if script:
+                        log("  uncached article paired with pgbench running its own statement")
+                        own_runs = []
+
+                        def own_run():
+                            own_runs.append(pgbench_script_run(args, dburl, script, 8))
+                            return own_runs[-1]
+                        results["ceilings"]["article, uncached (paired with its statement)"] = paired(
+                            args, "article, uncached vs its statement", own_run,
+                            lambda: wrk_cell(args, "article.lua", args.connections, env_wrk, s))
+                        results["ceilings"]["pgbench, the article's statement (8 clients)"] = summarize(own_runs)
                 finally:
                     pgbench_drop(dburl)
         finally:

@@ -152,6 +152,19 @@ def write(res, out):
                      f"metrics) and wrk's own share. The ceiling compares one-row lookups with a four-table view; a JFR profile of "
                      f"the JVM side is flat (Vert.x/Netty dispatch, cross-event-loop wake-ups for pooled connections), with no "
                      f"single hotspot to remove. The cache exists for exactly this path (cached: see above).")
+    own = ce.get("article, uncached (paired with its statement)")
+    st = ce.get("pgbench, the article's statement (8 clients)")
+    if own and st and pg:
+        L.append(f"- how much of that gap is the statement itself: `pgbench` running the article's own statement (its text as "
+                 f"PostgreSQL recorded it during the uncached runs, prepared, anonymous, the same slugs and skew, 8 clients) "
+                 f"reaches {fmt(st['rps'])} tx/s at {st.get('db_cpu_ms_per_request', 0):.3f} ms of PostgreSQL CPU each, "
+                 f"**{100 * st['rps'] / pg:.0f}%** of `pgbench -S`; the uncached article serves **{100 * own['ratio']:.0f}%** of "
+                 f"that (paired, runs {', '.join(f'{100 * x:.0f}%' for x in own['ratios'])}). PostgreSQL alone, with nothing "
+                 f"but this statement to run, stops at {100 * st['rps'] / pg:.0f}% of `pgbench -S`; 50% of `pgbench -S` would "
+                 f"need Hotpath to serve {5000 / max(1e-9, 100 * st['rps'] / pg):.0f}% of its own statement's ceiling, with HTTP, "
+                 f"JSON and a client round trip per request on the same 2 cores as PostgreSQL and wrk (the trivial endpoint "
+                 f"alone costs {fmt(ce.get('trivial (HTTP ceiling)', {}).get('server_cpu_ms_per_request', 0), 3)} ms of server "
+                 f"CPU per request).")
     wk = res.get("wrk", {})
     if t and wk:
         m = wk["mix"]
