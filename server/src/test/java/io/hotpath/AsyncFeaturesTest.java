@@ -90,7 +90,7 @@ class AsyncFeaturesTest {
 
   @Test
   void without_smtp_mail_goes_to_the_outbox_folder() throws Exception {
-    var dir = Files.createTempDirectory("hotpath-outbox");
+    var dir = io.hotpath.TestServer.tempDir("hotpath-outbox");
     try (var app = Hotpath.start(TestServer.config(Map.of("DATA_DIR", dir.toString())))) {
       var s = new TestServer(app);
       String u = "outbox_" + TestServer.uid();

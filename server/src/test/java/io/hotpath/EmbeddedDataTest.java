@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hotpath.config.Config;
 import io.hotpath.config.ConfigException;
-import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -15,7 +14,7 @@ class EmbeddedDataTest {
 
   @Test
   void data_written_before_a_restart_is_there_after_it() throws Exception {
-    var dir = Files.createTempDirectory("hotpath-restart");
+    var dir = io.hotpath.TestServer.tempDir("hotpath-restart");
     var config =
         TestServer.config(Map.of("DATA_DIR", dir.toString(), "JWT_SECRET", "x".repeat(40)));
     String slug;
@@ -35,7 +34,7 @@ class EmbeddedDataTest {
   @Test
   void without_jwt_secret_a_token_survives_a_restart_and_the_kept_secret_is_owner_only()
       throws Exception {
-    var dir = Files.createTempDirectory("hotpath-secret");
+    var dir = io.hotpath.TestServer.tempDir("hotpath-secret");
     var config = TestServer.config(Map.of("DATA_DIR", dir.toString()));
     String token;
     try (var first = Hotpath.start(config)) {

@@ -11,7 +11,6 @@ import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,7 +100,7 @@ class ObservabilityTest {
 
   @Test
   void readiness_flips_to_503_while_postgres_is_down_and_requests_fail_fast() throws Exception {
-    var dir = Files.createTempDirectory("hotpath-ready").resolve("pg");
+    var dir = io.hotpath.TestServer.tempDir("hotpath-ready").resolve("pg");
     int port;
     try (var s = new ServerSocket(0)) {
       port = s.getLocalPort();

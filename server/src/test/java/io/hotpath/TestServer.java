@@ -245,7 +245,7 @@ public final class TestServer {
   }
 
   /** A temporary folder deleted when the test JVM exits. */
-  static Path tempDir(String prefix) throws IOException {
+  public static Path tempDir(String prefix) throws IOException {
     var dir = Files.createTempDirectory(prefix);
     DATA_DIRS.add(dir);
     return dir;

@@ -7,7 +7,6 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +31,9 @@ class TwoInstancesRedisTest {
 
   @BeforeAll
   static void start() throws Exception {
-    pg = EmbeddedPostgresServer.start(Files.createTempDirectory("hotpath-2i").resolve("pg"), false);
+    pg =
+        EmbeddedPostgresServer.start(
+            io.hotpath.TestServer.tempDir("hotpath-2i").resolve("pg"), false);
     try (var s = new ServerSocket(0)) {
       redisPort = s.getLocalPort();
     }

@@ -6,7 +6,6 @@ import io.hotpath.Hotpath;
 import io.hotpath.TestServer;
 import io.hotpath.bench.naive.NaiveProfile;
 import io.hotpath.db.EmbeddedPostgresServer;
-import java.nio.file.Files;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,7 +28,7 @@ class NaiveProfileTest {
   static void start() throws Exception {
     pg =
         EmbeddedPostgresServer.start(
-            Files.createTempDirectory("hotpath-naive").resolve("pg"), false);
+            io.hotpath.TestServer.tempDir("hotpath-naive").resolve("pg"), false);
     optimized = Hotpath.start(TestServer.config(env(Map.of())));
     fast = new TestServer(optimized);
     author = "naive" + TestServer.uid();

@@ -16,7 +16,6 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Tuple;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,7 +43,7 @@ class JobQueueTest {
   static void start() throws Exception {
     pg =
         EmbeddedPostgresServer.start(
-            Files.createTempDirectory("hotpath-jobs").resolve("pg"), false);
+            io.hotpath.TestServer.tempDir("hotpath-jobs").resolve("pg"), false);
     options = PgConnectOptions.fromUri(pg.url());
     Migrations.migrate("jdbc:postgresql://localhost:" + pg.port() + "/postgres", "postgres", null);
     vertx = Vertx.vertx();

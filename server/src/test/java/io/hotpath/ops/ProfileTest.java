@@ -56,7 +56,7 @@ class ProfileTest {
       var jfr = profile("event=cpu&seconds=3&format=jfr");
       assertThat(jfr.statusCode()).as(new String(jfr.body())).isEqualTo(200);
       assertThat(jfr.headers().firstValue("X-Profile-Engine")).isPresent();
-      Path dir = Files.createTempDirectory("profile-test");
+      Path dir = io.hotpath.TestServer.tempDir("profile-test");
       Path file = dir.resolve("p.jfr");
       Files.write(file, jfr.body());
       var args = new Arguments();

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hotpath.Hotpath;
 import io.hotpath.TestServer;
 import io.hotpath.db.EmbeddedPostgresServer;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +31,7 @@ class AbandonedExportTest {
   static void twoInstancesAndTenMegabytesOfArticles() throws Exception {
     pg =
         EmbeddedPostgresServer.start(
-            Files.createTempDirectory("hotpath-abandon").resolve("pg"), false);
+            io.hotpath.TestServer.tempDir("hotpath-abandon").resolve("pg"), false);
     var env = Map.of("DATABASE_URL", pg.url(), "JWT_SECRET", "j".repeat(40));
     a = Hotpath.start(TestServer.config(env));
     b = Hotpath.start(TestServer.config(env));

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hotpath.Hotpath;
 import io.hotpath.TestServer;
 import io.hotpath.db.EmbeddedPostgresServer;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -127,7 +126,7 @@ class AccountAttackTest {
   void existing_lookalike_usernames_are_reported_by_the_migration_not_renamed() throws Exception {
     try (var pg =
         EmbeddedPostgresServer.start(
-            Files.createTempDirectory("hotpath-collide").resolve("pg"), false)) {
+            io.hotpath.TestServer.tempDir("hotpath-collide").resolve("pg"), false)) {
       String jdbc = "jdbc:postgresql://localhost:" + pg.port() + "/postgres";
       Flyway.configure()
           .dataSource(jdbc, "postgres", null)

@@ -81,7 +81,7 @@ class ExportAttackTest {
 
   @Test
   void exports_expire_with_their_files() throws Exception {
-    var dir = Files.createTempDirectory("hotpath-expire");
+    var dir = io.hotpath.TestServer.tempDir("hotpath-expire");
     try (var app =
         Hotpath.start(
             TestServer.config(

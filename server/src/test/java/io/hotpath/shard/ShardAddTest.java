@@ -7,7 +7,6 @@ import io.hotpath.TestServer;
 import io.hotpath.db.EmbeddedPostgresServer;
 import io.hotpath.db.Shards;
 import io.vertx.pgclient.PgConnectOptions;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -37,9 +36,11 @@ class ShardAddTest {
 
   @BeforeAll
   static void start() throws Exception {
-    directory = EmbeddedPostgresServer.start(Files.createTempDirectory("hp-dir"), false);
-    first = EmbeddedPostgresServer.start(Files.createTempDirectory("hp-shard"), false, 0, LOGICAL);
-    second = EmbeddedPostgresServer.start(Files.createTempDirectory("hp-shard"), false, 0, LOGICAL);
+    directory = EmbeddedPostgresServer.start(io.hotpath.TestServer.tempDir("hp-dir"), false);
+    first =
+        EmbeddedPostgresServer.start(io.hotpath.TestServer.tempDir("hp-shard"), false, 0, LOGICAL);
+    second =
+        EmbeddedPostgresServer.start(io.hotpath.TestServer.tempDir("hp-shard"), false, 0, LOGICAL);
     app = Pg.sharded(directory, List.of(first), 4);
     s = new TestServer(app);
   }

@@ -35,12 +35,12 @@ class ShardCrashTest {
 
   @BeforeAll
   static void start() throws Exception {
-    directoryData = Files.createTempDirectory("hp-dir");
+    directoryData = io.hotpath.TestServer.tempDir("hp-dir");
     // synchronous_commit on (as deployed): an acknowledged commit survives the crash
     directory = EmbeddedPostgresServer.start(directoryData, true);
     directoryPort = directory.port();
     for (int i = 0; i < 2; i++) {
-      shards.add(EmbeddedPostgresServer.start(Files.createTempDirectory("hp-shard"), true));
+      shards.add(EmbeddedPostgresServer.start(io.hotpath.TestServer.tempDir("hp-shard"), true));
     }
     app = Pg.sharded(directory, shards, 4);
     s = new TestServer(app);

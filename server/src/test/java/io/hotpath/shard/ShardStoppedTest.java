@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hotpath.Hotpath;
 import io.hotpath.TestServer;
 import io.hotpath.db.EmbeddedPostgresServer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import org.junit.jupiter.api.AfterAll;
@@ -28,9 +27,9 @@ class ShardStoppedTest {
 
   @BeforeAll
   static void start() throws Exception {
-    directory = EmbeddedPostgresServer.start(Files.createTempDirectory("hp-dir"), false);
-    live = EmbeddedPostgresServer.start(Files.createTempDirectory("hp-shard"), false);
-    stoppedData = Files.createTempDirectory("hp-shard");
+    directory = EmbeddedPostgresServer.start(io.hotpath.TestServer.tempDir("hp-dir"), false);
+    live = EmbeddedPostgresServer.start(io.hotpath.TestServer.tempDir("hp-shard"), false);
+    stoppedData = io.hotpath.TestServer.tempDir("hp-shard");
     stopped = EmbeddedPostgresServer.start(stoppedData, false);
     app = Pg.sharded(directory, java.util.List.of(live, stopped), 4);
     s = new TestServer(app);

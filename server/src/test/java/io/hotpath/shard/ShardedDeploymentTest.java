@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hotpath.Hotpath;
 import io.hotpath.TestServer;
 import io.hotpath.db.EmbeddedPostgresServer;
-import java.nio.file.Files;
 import java.sql.DriverManager;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -30,9 +29,9 @@ class ShardedDeploymentTest {
 
   @BeforeAll
   static void start() throws Exception {
-    directory = EmbeddedPostgresServer.start(Files.createTempDirectory("hp-dir"), false);
+    directory = EmbeddedPostgresServer.start(io.hotpath.TestServer.tempDir("hp-dir"), false);
     for (int i = 0; i < 2; i++) {
-      shards.add(EmbeddedPostgresServer.start(Files.createTempDirectory("hp-shard"), false));
+      shards.add(EmbeddedPostgresServer.start(io.hotpath.TestServer.tempDir("hp-shard"), false));
     }
     app = Pg.sharded(directory, shards, 4);
     s = new TestServer(app);
@@ -178,7 +177,8 @@ class ShardedDeploymentTest {
   void the_sharded_schemas_have_the_columns_of_the_one_database_schema() throws Exception {
     // the sharded schemas restate db/migration's end state: a migration written for one database
     // and not for the directory or the shards makes them differ here
-    try (var single = EmbeddedPostgresServer.start(Files.createTempDirectory("hp-one"), false)) {
+    try (var single =
+        EmbeddedPostgresServer.start(io.hotpath.TestServer.tempDir("hp-one"), false)) {
       io.hotpath.db.Migrations.migrate(
           "jdbc:postgresql://localhost:" + single.port() + "/postgres", "postgres", null);
       String all = "^[a-z_]+$";

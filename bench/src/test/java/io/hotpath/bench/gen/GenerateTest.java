@@ -3,7 +3,6 @@ package io.hotpath.bench.gen;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hotpath.db.EmbeddedPostgresServer;
-import java.nio.file.Files;
 import java.sql.DriverManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,7 +16,8 @@ class GenerateTest {
   @BeforeAll
   static void generateSmallDataSet() throws Exception {
     pg =
-        EmbeddedPostgresServer.start(Files.createTempDirectory("hotpath-gen").resolve("pg"), false);
+        EmbeddedPostgresServer.start(
+            io.hotpath.TestServer.tempDir("hotpath-gen").resolve("pg"), false);
     jdbc = "jdbc:postgresql://localhost:" + pg.port() + "/postgres";
     Generate.generate(
         jdbc,
