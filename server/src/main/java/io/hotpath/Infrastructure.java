@@ -112,9 +112,9 @@ record Infrastructure(
    * Netty's native epoll transport where it loads (Linux x86-64, the jar carries it), else NIO. On
    * the realistic mix, epoll served 5,108 against 4,443 requests a second on NIO at 0.167 against
    * 0.182 ms of server CPU per request (two servers at once, four alternated runs, medians;
-   * docs/proof-steady/2026-11-25/stop24/ab-native-epoll.txt): a third of the server's CPU is system
-   * calls here, and epoll makes fewer and cheaper ones. Elsewhere NIO is correct, only slower: the
-   * fallback is logged with its cause, never fatal.
+   * docs/proof-steady/2026-11-25/stop24/ab-native-epoll.txt): about a quarter of the server's CPU
+   * is system calls here, and epoll makes fewer and cheaper ones. Elsewhere NIO is correct, only
+   * slower: the fallback is logged with its cause, never fatal.
    */
   private static void logTransport(Vertx vertx) {
     if (vertx.isNativeTransportEnabled()) {

@@ -127,8 +127,9 @@ public final class Representations {
     this.recompressed = counter(registry, "recompressed");
     FunctionCounter.builder("hotpath.http.compression.seconds", compressNanos, n -> n.sum() / 1e9)
         .description(
-            "time spent compressing versioned answers: fast when built, again better on their"
-                + " 8th use (bytes in and out count both)")
+            "time spent compressing versioned answers: fast when built, again better on use "
+                + BETTER_AT_USE
+                + " (bytes in and out count both)")
         .register(registry);
     FunctionCounter.builder("hotpath.http.compression.bytes.in", bytesIn, LongAdder::sum)
         .register(registry);
@@ -144,7 +145,8 @@ public final class Representations {
         .tag("result", result)
         .description(
             "versioned GETs: served from kept bytes, built, or answered 304; recompressed: kept"
-                + " bytes compressed again at the better setting on their 8th use")
+                + " bytes compressed again at the better setting on use "
+                + BETTER_AT_USE)
         .register(registry);
   }
 
