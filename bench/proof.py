@@ -533,7 +533,7 @@ def add_compression_pairing(args, out):
     prepare_inputs(f"http://127.0.0.1:{HOLDER_PORT}", inputs)  # fresh tokens
     env_wrk = wrk_env(inputs)
     try:
-        results["compression_paired"] = compression_paired(args, {"DATABASE_URL": dburl, "DB_POOL_SIZE": "8"}, env_wrk, out)
+        results["compression_paired"] = compression_paired(args, {"DATABASE_URL": dburl}, env_wrk, out)
     finally:
         stop_server(holder)
     (out / "results.json").write_text(json.dumps(results, indent=2))
@@ -571,7 +571,7 @@ def main():
     log("data:", results["machine"]["articles"], "articles")
     n = prepare_inputs(f"http://127.0.0.1:{HOLDER_PORT}", inputs)
     log("inputs: %d slugs, %d tokens, %d users" % n)
-    common = {"DATABASE_URL": dburl, "DB_POOL_SIZE": "8"}
+    common = {"DATABASE_URL": dburl}
 
     def profile(name, env):
         log("profile", name)

@@ -218,6 +218,7 @@ public record Config(
       Path dataDir,
       int poolSize,
       int statementConnections,
+      Duration pipelinedLockTimeout,
       int pipeliningLimit,
       int maxWaitQueue,
       Duration connectTimeout,
@@ -241,7 +242,7 @@ public record Config(
     static final Key<Integer> DB_POOL_SIZE =
         Key.integer(
             "DB_POOL_SIZE",
-            8,
+            16,
             1,
             1000,
             "connections lent whole: transactions, writes outside one, and every statement when"
@@ -249,13 +250,22 @@ public record Config(
     static final Key<Integer> DB_STATEMENT_CONNECTIONS =
         Key.integer(
             "DB_STATEMENT_CONNECTIONS",
-            0,
+            CORES,
             0,
             256,
             "pipelined connections for read-only statements outside a transaction (opened one"
                 + " per event loop, more only when one has DB_PIPELINING_LIMIT in flight); 0 ="
                 + " those statements take a pool connection each, one round trip at a time"
                 + " ([docs/database.md](docs/database.md) \"Pool and pipelining\")");
+    static final Key<Duration> DB_PIPELINED_LOCK_TIMEOUT =
+        Key.millis(
+            "DB_PIPELINED_LOCK_TIMEOUT_MS",
+            100,
+            1,
+            60_000,
+            "PostgreSQL `lock_timeout` of the pipelined connections: a read that waits this long"
+                + " for a lock (behind DDL or `LOCK TABLE`) is run again on a pool connection,"
+                + " so it never holds up the reads pipelined behind it for longer");
     static final Key<Integer> DB_PIPELINING_LIMIT =
         Key.integer(
             "DB_PIPELINING_LIMIT", 256, 1, 10_000, "statements in flight per pipelined connection");
@@ -324,6 +334,7 @@ public record Config(
           Path.of(e.get(DATA_DIR)).toAbsolutePath(),
           e.get(DB_POOL_SIZE),
           e.get(DB_STATEMENT_CONNECTIONS),
+          e.get(DB_PIPELINED_LOCK_TIMEOUT),
           e.get(DB_PIPELINING_LIMIT),
           e.get(DB_MAX_WAIT_QUEUE),
           e.get(DB_CONNECT_TIMEOUT),

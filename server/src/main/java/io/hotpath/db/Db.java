@@ -27,10 +27,10 @@ import java.util.function.Supplier;
  * database is a 503 that says the pool's state and how long the statement waited).
  *
  * <p>Transactions and statements outside one take a pool connection whole: a Vert.x {@code Pool}
- * does not pipeline, whatever DB_PIPELINING_LIMIT says. With DB_STATEMENT_CONNECTIONS above 0,
- * read-only statements outside a transaction go to pipelined connections instead (many statements
- * in flight on one; {@link Database} says why only those). Prepared statements are cached per
- * connection.
+ * does not pipeline, whatever DB_PIPELINING_LIMIT says. With DB_STATEMENT_CONNECTIONS above 0 (the
+ * default), read-only statements outside a transaction go to pipelined connections instead (many
+ * statements in flight on one; {@link Database} says why only those); one that gives up waiting for
+ * a lock there is run again on the pool. Prepared statements are cached per connection.
  */
 public final class Db extends Sql.Statements {
   private final Pool pool;
@@ -106,9 +106,25 @@ public final class Db extends Sql.Statements {
 
   private Future<RowSet<Row>> onPrimary(String sql, Function<SqlClient, Future<RowSet<Row>>> st) {
     long t0 = ticker.getAsLong();
-    var on = readTarget != target && readOnly(sql) ? readTarget : target;
-    return attempts(() -> on.run(c -> observed(sql, st.apply(c))), 1)
-        .recover(t -> translated(t, t0));
+    Future<RowSet<Row>> run;
+    if (readTarget != target && readOnly(sql)) {
+      // gave up waiting for a lock (DB_PIPELINED_LOCK_TIMEOUT_MS): wait on a connection of its own
+      run =
+          attempts(() -> readTarget.run(c -> observed(sql, st.apply(c))), 1)
+              .recover(
+                  t ->
+                      lockTimedOut(t)
+                          ? attempts(() -> target.run(c -> observed(sql, st.apply(c))), 1)
+                          : Future.failedFuture(t));
+    } else {
+      run = attempts(() -> target.run(c -> observed(sql, st.apply(c))), 1);
+    }
+    return run.recover(t -> translated(t, t0));
+  }
+
+  /** PostgreSQL's lock_not_available: the statement's lock_timeout ran out. */
+  private static boolean lockTimedOut(Throwable t) {
+    return t instanceof PgException pg && "55P03".equals(pg.getSqlState());
   }
 
   /**

@@ -126,4 +126,40 @@ class PipelinedStatementsTest {
     assertThat(pidsByLoop).hasSize(2).allSatisfy(pids -> assertThat(pids).hasSize(1));
     assertThat(pidsByLoop.get(0)).doesNotContainAnyElementsOf(pidsByLoop.get(1));
   }
+
+  @Test
+  void a_read_waiting_for_a_lock_holds_up_no_read_behind_it_and_still_answers_after_the_lock()
+      throws Exception {
+    var db = app.db();
+    var vertx = (io.vertx.core.internal.VertxInternal) app.vertx();
+    var loop = vertx.nettyEventLoopGroup().iterator().next();
+    var context = vertx.contextBuilder().withEventLoop((io.netty.channel.EventLoop) loop).build();
+    var locker = db.pool().getConnection().await();
+    try {
+      locker.query("BEGIN").execute().await();
+      locker.query("LOCK TABLE tags IN ACCESS EXCLUSIVE MODE").execute().await();
+      var locked = new java.util.concurrent.CompletableFuture<Future<Long>>();
+      var behind = new java.util.concurrent.CompletableFuture<Future<Long>>();
+      // both from one event loop, so both go down that loop's one pipelined connection, in order
+      context.runOnContext(
+          v -> {
+            locked.complete(
+                db.query("SELECT count(*) AS n FROM tags", Tuple.tuple())
+                    .map(rs -> rs.iterator().next().getLong("n")));
+            behind.complete(
+                db.query("SELECT count(*) AS n FROM users", Tuple.tuple())
+                    .map(rs -> rs.iterator().next().getLong("n")));
+          });
+      // the lock is still held: the read behind the waiting one answers all the same
+      var users = behind.get(10, TimeUnit.SECONDS).toCompletionStage().toCompletableFuture();
+      assertThat(users.get(10, TimeUnit.SECONDS)).isGreaterThanOrEqualTo(0);
+      var tags = locked.get(10, TimeUnit.SECONDS).toCompletionStage().toCompletableFuture();
+      assertThat(tags).isNotDone();
+      locker.query("ROLLBACK").execute().await();
+      // and the one that waited is answered, not failed, once the lock is gone
+      assertThat(tags.get(30, TimeUnit.SECONDS)).isGreaterThanOrEqualTo(0);
+    } finally {
+      locker.close().await();
+    }
+  }
 }
