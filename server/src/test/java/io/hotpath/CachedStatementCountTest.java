@@ -220,6 +220,123 @@ class CachedStatementCountTest {
   }
 
   @Test
+  void a_comment_added_to_a_warm_comment_list_is_in_the_next_read_without_a_statement() {
+    String t = f.server().register("sc_wt_" + TestServer.uid());
+    String slug = f.server().article(t, "Write-through " + TestServer.uid());
+    String path = "/api/articles/" + slug + "/comments";
+    assertThat(f.server().post(path, "{\"comment\":{\"body\":\"first\"}}", t).status())
+        .isEqualTo(201);
+    f.statementsFor(path);
+    assertThat(f.server().post(path, "{\"comment\":{\"body\":\"second\"}}", t).status())
+        .isEqualTo(201);
+    long before = f.server().statements();
+    var comments = f.server().get(path, f.reader()).json().get("comments");
+    assertThat(f.server().statements() - before).as("statements of the read").isZero();
+    assertThat(comments).hasSize(2);
+    assertThat(comments.get(0).get("body").asText()).isEqualTo("first");
+    assertThat(comments.get(1).get("body").asText()).isEqualTo("second");
+    assertThat(comments.get(1).at("/author/username").asText()).startsWith("sc_wt_");
+  }
+
+  @Test
+  void comments_posted_at_once_on_one_warm_article_are_all_in_the_next_read_in_order()
+      throws Exception {
+    String t = f.server().register("sc_race_" + TestServer.uid());
+    String slug = f.server().article(t, "Racing comments " + TestServer.uid());
+    String path = "/api/articles/" + slug + "/comments";
+    f.statementsFor(path);
+    var posts = new java.util.ArrayList<Thread>();
+    var statuses = new java.util.concurrent.ConcurrentLinkedQueue<Integer>();
+    for (int i = 0; i < 40; i++) {
+      String body = "{\"comment\":{\"body\":\"c" + i + "\"}}";
+      posts.add(
+          Thread.ofVirtual().start(() -> statuses.add(f.server().post(path, body, t).status())));
+    }
+    for (var p : posts) {
+      p.join();
+    }
+    assertThat(statuses).hasSize(40).containsOnly(201);
+    var comments = f.server().get(path, f.reader()).json().get("comments");
+    var ids = new java.util.ArrayList<Long>();
+    var bodies = new java.util.HashSet<String>();
+    comments.forEach(
+        x -> {
+          ids.add(x.get("id").asLong());
+          bodies.add(x.get("body").asText());
+        });
+    assertThat(ids).hasSize(40).isSorted().doesNotHaveDuplicates();
+    assertThat(bodies).hasSize(40);
+  }
+
+  @Test
+  void a_favorite_toggle_moves_the_count_of_a_warm_article_without_loading_it_again() {
+    var server = f.server();
+    String t = server.register("sc_fav_author_" + TestServer.uid());
+    String slug = server.article(t, "Favorite in place " + TestServer.uid());
+    String fan = server.register("sc_fan_" + TestServer.uid());
+    String path = "/api/articles/" + slug;
+    String etag = server.get(path, null).header("ETag");
+    assertThat(etag).isNotNull();
+    var favored = server.post(path + "/favorite", null, fan);
+    assertThat(favored.json().at("/article/favoritesCount").asInt()).isEqualTo(1);
+
+    long before = server.statements();
+    var read = server.get(path, null);
+    assertThat(server.statements() - before).as("statements of the read").isZero();
+    assertThat(read.json().at("/article/favoritesCount").asInt()).isEqualTo(1);
+    // the answer before the toggle is no longer valid: a browser holding it gets the new one
+    var revalidated = server.send("GET", path, null, null, java.util.Map.of("If-None-Match", etag));
+    assertThat(revalidated.status()).isEqualTo(200);
+    assertThat(revalidated.json().at("/article/favoritesCount").asInt()).isEqualTo(1);
+
+    assertThat(server.delete(path + "/favorite", fan).status()).isEqualTo(200);
+    before = server.statements();
+    assertThat(server.get(path, null).json().at("/article/favoritesCount").asInt()).isZero();
+    assertThat(server.statements() - before).as("statements of the read").isZero();
+  }
+
+  @Test
+  void favorites_toggled_at_once_on_one_warm_article_leave_its_exact_count() throws Exception {
+    var server = f.server();
+    String t = server.register("sc_favrace_" + TestServer.uid());
+    String slug = server.article(t, "Favorites at once " + TestServer.uid());
+    String path = "/api/articles/" + slug;
+    var fans = new java.util.ArrayList<String>();
+    for (int i = 0; i < 24; i++) {
+      fans.add(server.register("sc_favrace_fan_" + TestServer.uid()));
+    }
+    for (int round = 0; round < 3; round++) {
+      server.get(path, null);
+      var toggles = new java.util.ArrayList<Thread>();
+      int r = round;
+      for (int i = 0; i < fans.size(); i++) {
+        String fan = fans.get(i);
+        // round 0: all favorite; round 1: the even ones unfavorite; round 2: they favorite again
+        boolean on = r != 1;
+        if (r > 0 && i % 2 == 1) {
+          continue;
+        }
+        toggles.add(
+            Thread.ofVirtual()
+                .start(
+                    () ->
+                        assertThat(
+                                on
+                                    ? server.post(path + "/favorite", null, fan).status()
+                                    : server.delete(path + "/favorite", fan).status())
+                            .isEqualTo(200)));
+      }
+      for (var x : toggles) {
+        x.join();
+      }
+      int expected = r == 1 ? fans.size() / 2 : fans.size();
+      assertThat(server.get(path, null).json().at("/article/favoritesCount").asInt())
+          .as("round " + r)
+          .isEqualTo(expected);
+    }
+  }
+
+  @Test
   void comments_beyond_what_one_cache_entry_keeps_are_served_whole_by_sql() {
     String t = f.server().register("sc_long_" + TestServer.uid());
     String slug = f.server().article(t, "Long comments " + TestServer.uid());

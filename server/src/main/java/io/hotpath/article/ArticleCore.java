@@ -22,8 +22,11 @@ record ArticleCore(
     long version) {
 
   /**
-   * The same article with {@code delta} more favorites (a toggle just made), for the toggle's own
-   * answer: its version is not the row's, so it is never fingerprinted.
+   * The same article with {@code delta} more favorites, as a toggle of this instance just made it:
+   * the toggle's own answer, and what the article cache keeps in place of the core the toggle read
+   * ({@link ArticleCache#countMoved}). Its version is one no row has (negative, drawn at random),
+   * so its answers get validators of their own: never one that a state of the row, cached under the
+   * row's own next version here or on another instance, also has.
    */
   ArticleCore withFavorites(int delta) {
     return new ArticleCore(
@@ -37,7 +40,7 @@ record ArticleCore(
         updatedAt,
         Math.max(0, favoritesCount + delta),
         authorId,
-        -1);
+        -1 - java.util.concurrent.ThreadLocalRandom.current().nextLong(Long.MAX_VALUE));
   }
 
   ArticleView view(boolean withBody, boolean favorited, ProfileView author) {

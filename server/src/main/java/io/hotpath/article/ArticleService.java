@@ -175,8 +175,8 @@ final class ArticleService {
   /**
    * Marks the article as a favorite of {@code user} (idempotent): one row, the count's trigger and
    * the author's notification in one statement; then exactly the keys it changed are invalidated
-   * (the pair's flag, the article's count), and the answer is built from the article as cached with
-   * the count moved, not read again.
+   * (the pair's flag) or moved in place (the article's count), and the answer is built from the
+   * article as cached with the count moved, not read again.
    */
   Future<ArticleView> favorite(long user, String slug) {
     return existing(slug)
@@ -198,15 +198,15 @@ final class ArticleService {
   }
 
   private Future<ArticleView> toggled(long user, ArticleCore core, boolean favorited, int delta) {
-    Future<Void> changed =
-        delta == 0
-            ? Future.succeededFuture()
-            : Future.all(
-                    favorites.changed(user, core.id()),
-                    cache.invalidateCount(core.id()),
-                    lists.favoritesChanged(user))
-                .mapEmpty();
-    return changed.compose(v -> cache.view(user, core.withFavorites(delta), favorited));
+    if (delta == 0) {
+      return cache.view(user, core, favorited);
+    }
+    ArticleCore moved = core.withFavorites(delta);
+    return Future.all(
+            favorites.changed(user, core.id()),
+            cache.countMoved(core, moved),
+            lists.favoritesChanged(user))
+        .compose(v -> cache.view(user, moved, favorited));
   }
 
   /**

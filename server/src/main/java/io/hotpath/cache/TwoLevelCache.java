@@ -239,6 +239,37 @@ public final class TwoLevelCache<V> {
     return redis.configured() ? owner.invalidateRemote(this, ids) : Future.succeededFuture();
   }
 
+  /**
+   * Write-through of a change this instance has just committed: its L1 value for {@code id}, when
+   * one is loaded, becomes {@code change} applied to it, so the next read here costs no load; L2
+   * and the other instances' L1 are invalidated as by {@link #invalidate}, so they load the
+   * committed row. The replacement is a compare-and-set against the value {@code change} saw: a
+   * concurrent update is applied on top of the other, never lost. When there is nothing to change
+   * from (a load still in flight, which may have read the row before the write, or a cached "not
+   * found") or {@code change} returns null (it cannot be applied: the value must be loaded again),
+   * the L1 entry is dropped instead, as by {@link #invalidate}.
+   */
+  public Future<Void> update(String id, java.util.function.UnaryOperator<V> change) {
+    if (!noL1) {
+      var map = l1.asMap();
+      while (true) {
+        CompletableFuture<Optional<V>> kept = map.get(id);
+        if (kept == null) {
+          break;
+        }
+        V next = ready(kept) ? kept.join().map(change).orElse(null) : null;
+        if (next == null
+            ? map.remove(id, kept)
+            : map.replace(id, kept, CompletableFuture.completedFuture(Optional.of(next)))) {
+          break;
+        }
+      }
+    }
+    return redis.configured()
+        ? owner.invalidateRemote(this, List.of(id))
+        : Future.succeededFuture();
+  }
+
   void invalidateLocal(Collection<String> ids) {
     l1.synchronous().invalidateAll(ids);
   }

@@ -116,7 +116,12 @@ final class CommentRepository {
             });
   }
 
-  record Added(CommentView view, long articleId, long articleAuthorId) {}
+  record Added(CommentView view, long articleId, long articleAuthorId) {
+    /** The comment as the comment cache keeps it. */
+    CommentCore core(long author) {
+      return new CommentCore(view.id(), view.body(), view.createdAt(), view.updatedAt(), author);
+    }
+  }
 
   /** The article's comments, or null when the article does not exist. */
   Future<List<CommentView>> list(Long viewer, long article, int limit, int offset) {

@@ -148,7 +148,7 @@ final class CommentService {
             a ->
                 a == null
                     ? Future.failedFuture(new ApiException.NotFound("article", slug))
-                    : cache.invalidate(article).map(v -> a.view()));
+                    : cache.added(article, a.core(author)).map(v -> a.view()));
   }
 
   Future<Void> delete(long user, String slug, long id) {

@@ -142,4 +142,83 @@ class TwoLevelCacheTest {
     c.getAll(List.of("a", "b")).await();
     assertThat(loads).hasSize(3);
   }
+
+  @Test
+  void an_update_replaces_a_loaded_value_without_a_load() {
+    var c = cache(true);
+    c.get("a").await();
+    source.put("a", "A2"); // committed: what a load would now find
+    c.update("a", v -> v + "2").await();
+    assertThat(c.get("a").await()).contains("A2");
+    assertThat(loads).hasSize(1);
+  }
+
+  @Test
+  void an_update_that_cannot_apply_or_finds_nothing_loaded_leaves_the_next_read_to_a_load() {
+    var c = cache(true);
+    c.get("a").await();
+    source.put("a", "A2");
+    c.update("a", v -> null).await();
+    assertThat(c.get("a").await()).contains("A2");
+    c.update("zz", v -> v + "!").await(); // nothing kept: nothing cached by the update
+    c.get("zz").await();
+    source.put("zz", "Z");
+    c.get("zz").await(); // the kept "not found": an update does not turn it into a value
+    c.update("zz", v -> v + "!").await();
+    assertThat(c.get("zz").await()).contains("Z");
+    assertThat(loads).hasSize(4);
+  }
+
+  @Test
+  void an_update_during_a_load_drops_the_load_so_a_value_read_before_the_write_is_not_kept() {
+    var pending = io.vertx.core.Promise.<Map<String, String>>promise();
+    var caches =
+        new Caches(
+            vertx,
+            Json.MAPPER,
+            new SimpleMeterRegistry(),
+            Optional.empty(),
+            Duration.ofMillis(100),
+            new Time(Clock.systemUTC(), ticker::get),
+            Observer.NOOP,
+            true);
+    var loadsSeen = new AtomicLong();
+    TwoLevelCache<String> c =
+        caches.readCache(
+            "slow",
+            caches.type(String.class),
+            SETTINGS,
+            ids ->
+                loadsSeen.incrementAndGet() == 1
+                    ? pending.future()
+                    : Future.succeededFuture(Map.of("a", "new")));
+    var first = c.get("a"); // reads the row before the write
+    c.update("a", v -> v + "!").await();
+    pending.complete(Map.of("a", "old"));
+    assertThat(first.await()).contains("old"); // that reader gets what it read
+    assertThat(c.get("a").await()).contains("new"); // the next one does not
+    assertThat(loadsSeen).hasValue(2);
+  }
+
+  @Test
+  void concurrent_updates_of_one_key_are_each_applied_once() throws Exception {
+    var c = cache(true);
+    c.get("a").await();
+    var threads = new ArrayList<Thread>();
+    for (int i = 0; i < 8; i++) {
+      threads.add(
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    for (int j = 0; j < 500; j++) {
+                      c.update("a", v -> v + "+").await();
+                    }
+                  }));
+    }
+    for (var t : threads) {
+      t.join();
+    }
+    assertThat(c.get("a").await()).contains("A" + "+".repeat(8 * 500));
+    assertThat(loads).hasSize(1);
+  }
 }
