@@ -3,8 +3,10 @@ package io.hotpath.http;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.ext.web.RoutingContext;
 import java.io.UncheckedIOException;
 
@@ -64,7 +66,17 @@ public final class Json {
     if (status >= 400) {
       HttpCaching.error(ctx);
     }
-    ctx.response().end(Buffer.buffer(bytes));
+    ctx.response().end(body(bytes));
+  }
+
+  /**
+   * A response body of {@code bytes} as they are, never changed afterwards: not a copy ({@code
+   * Buffer.buffer(byte[])} copies into a new heap buffer: 7-9% of what the server allocated on the
+   * realistic mix, kept answers being most of what it sends). Vert.x hands Netty only an
+   * unreleasable view of a buffer it did not allocate, so nothing releases the array under it.
+   */
+  static Buffer body(byte[] bytes) {
+    return BufferInternal.buffer(Unpooled.wrappedBuffer(bytes));
   }
 
   /** Ends the response with 200 and {@code body}. */

@@ -8,7 +8,6 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import java.io.ByteArrayOutputStream;
@@ -241,7 +240,7 @@ public final class Representations {
     res.putHeader(
         HttpHeaders.CONTENT_ENCODING,
         e.coding() == Coding.IDENTITY ? HttpHeaders.IDENTITY : e.coding().token);
-    res.end(Buffer.buffer(e.bytes()));
+    res.end(Json.body(e.bytes())); // the kept bytes themselves: never changed
   }
 
   private Encoded encode(byte[] json, Coding coding, boolean fast) {
