@@ -89,13 +89,17 @@ def wait_up(port, proc, logf, secs=180):
     sys.exit(f"server on {port} did not come up; see {logf}")
 
 
-def start_server(port, env, logf):
+# the JVM settings the product ships with (./hotpath run passes the same file)
+JAVA_OPTS = ["@" + str(ROOT / "server" / "jvm.options")]
+
+
+def start_server(port, env, logf, java_opts=None):
     e = dict(os.environ)
     e.update({"PORT": str(port), "JWT_SECRET": SECRET, "ADMIN_TOKEN": ADMIN, "RATE_LIMIT": "off", "SHUTDOWN_DRAIN_MS": "0",
               "HOTPATH_LOG_LEVEL": "WARN", "SLOW_QUERY_MS": "100000", "SLOW_REQUEST_MS": "100000"})
     e.update(env)
     f = open(logf, "w")
-    p = subprocess.Popen([java(), "-Xmx1g", "-XX:+UseG1GC", "-jar", str(JAR)], env=e, stdout=f,
+    p = subprocess.Popen([java(), *(JAVA_OPTS if java_opts is None else java_opts), "-jar", str(JAR)], env=e, stdout=f,
                          stderr=subprocess.STDOUT, start_new_session=True, cwd=ROOT)
     STARTED.append(p)
     wait_up(port, p, logf)
