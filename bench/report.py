@@ -207,7 +207,7 @@ def write(res, out):
     if "export" in res["workloads"]:
         L.append("\nExport of every article (streamed NDJSON), heap sampled every 200 ms:\n\n```\n" + res["workloads"]["export"]["text"] + "\n```\n")
     L.append("## Memory under load (optimized, end of the mix runs)\n")
-    L.append(f"RSS {fmt(opt['rss_mb'], 0)} MB, heap used {fmt(opt['heap_mb'], 0)} MB (-Xmx1g)."
+    L.append(f"RSS {fmt(opt['rss_mb'], 0)} MB, heap used {fmt(opt['heap_mb'], 0)} MB (server/jvm.options: a fixed 1 GB heap)."
              + ("" if partial else f" Naive: RSS {fmt(naive['rss_mb'], 0)} MB.") + "\n")
     if not partial:
         L.append(f"Index rebuild after the no-index profiles: {res.get('index_rebuild_seconds', 0):.0f} s.\n")

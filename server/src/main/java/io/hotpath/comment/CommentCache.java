@@ -64,8 +64,8 @@ final class CommentCache {
   /**
    * After comment {@code c} of {@code article} was committed: a page kept here takes it in place
    * (no reload of up to {@link #KEPT} comments for each new one: on the realistic mix a hot
-   * article's page changed with every comment, and its reloads were a tenth of PostgreSQL's time
-   * and the most of what outlived the young GC); other instances drop theirs.
+   * article's page changed with every comment, and its reloads were a tenth of PostgreSQL's
+   * statement time); other instances drop theirs.
    */
   Future<Void> added(long article, CommentCore c) {
     return pages.update(Long.toString(article), page -> page.with(c, KEPT, KEPT_CHARS));
