@@ -2,6 +2,7 @@ package io.hotpath.article;
 
 import io.hotpath.social.ProfileView;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * An article's stored fields as cached: the same for every viewer (no flags, author by id); {@code
@@ -40,7 +41,7 @@ record ArticleCore(
         updatedAt,
         Math.max(0, favoritesCount + delta),
         authorId,
-        -1 - java.util.concurrent.ThreadLocalRandom.current().nextLong(Long.MAX_VALUE));
+        -1 - ThreadLocalRandom.current().nextLong(Long.MAX_VALUE));
   }
 
   ArticleView view(boolean withBody, boolean favorited, ProfileView author) {

@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * One named cache: L1 in-process (Caffeine), L2 Redis when configured, then the database loader.
@@ -249,7 +250,7 @@ public final class TwoLevelCache<V> {
    * found") or {@code change} returns null (it cannot be applied: the value must be loaded again),
    * the L1 entry is dropped instead, as by {@link #invalidate}.
    */
-  public Future<Void> update(String id, java.util.function.UnaryOperator<V> change) {
+  public Future<Void> update(String id, UnaryOperator<V> change) {
     if (!noL1) {
       var map = l1.asMap();
       while (true) {
